@@ -1,0 +1,120 @@
+//! Hazardous materials: the draft's core operations, with explicit `api_id`, generators and
+//! random scalars.
+//!
+//! These exist for two audiences: auditors regenerating the published fixtures byte for byte
+//! (proofs from the mocked random scalars of draft section 8.1), and protocol extensions that
+//! define a new BBS Interface (section 3.8; blind signatures and pseudonyms do). Choosing the
+//! random scalars of a proof yourself destroys its zero-knowledge property unless they are
+//! uniformly random and never reused: nothing here is needed to sign, prove or verify.
+
+use blstrs::Scalar;
+
+use crate::ciphersuite::{dst, Ciphersuite};
+pub use crate::generators::{create_generators, hash_to_curve_count, p1, Generators};
+use crate::key::{PublicKey, SecretKey};
+use crate::proof::{core_proof_gen, core_proof_verify, Proof};
+use crate::signature::{core_sign, core_verify, Signature};
+pub use crate::utils::{calculate_domain, messages_to_scalars, seeded_random_scalars};
+use crate::Error;
+
+/// `CoreSign(SK, PK, generators, header, messages, api_id)` (section 3.6.1).
+///
+/// `pk` is hashed into the domain as given: pass the key's own public key unless a test
+/// needs otherwise.
+///
+/// # Errors
+/// [`Error::GeneratorCount`] unless there are `messages.len() + 1` generators.
+pub fn core_sign_with<C: Ciphersuite>(
+    sk: &SecretKey,
+    pk: &PublicKey,
+    generators: &Generators,
+    header: &[u8],
+    messages: &[Scalar],
+    api_id: &[u8],
+) -> Result<Signature, Error> {
+    core_sign::<C>(sk, pk, generators, header, messages, api_id)
+}
+
+/// `CoreVerify(PK, signature, generators, header, messages, api_id)` (section 3.6.2).
+///
+/// # Errors
+/// [`Error::InvalidSignature`], [`Error::GeneratorCount`].
+pub fn core_verify_with<C: Ciphersuite>(
+    pk: &PublicKey,
+    signature: &Signature,
+    generators: &Generators,
+    header: &[u8],
+    messages: &[Scalar],
+    api_id: &[u8],
+) -> Result<(), Error> {
+    core_verify::<C>(pk, signature, generators, header, messages, api_id)
+}
+
+/// `CoreProofGen` (section 3.6.3) with caller-chosen `random_scalars`
+/// `(r1, r2, e~, r1~, r3~, m~_j1, ..., m~_jU)`.
+///
+/// # Errors
+/// [`Error::RandomScalarCount`], [`Error::GeneratorCount`], [`Error::IndexOutOfRange`],
+/// [`Error::IndexesNotAscending`].
+#[allow(clippy::too_many_arguments)]
+pub fn core_proof_gen_with_scalars<C: Ciphersuite>(
+    pk: &PublicKey,
+    signature: &Signature,
+    generators: &Generators,
+    header: &[u8],
+    ph: &[u8],
+    messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    api_id: &[u8],
+    random_scalars: &[Scalar],
+) -> Result<Proof, Error> {
+    core_proof_gen::<C>(pk, signature, generators, header, ph, messages, disclosed_indexes, api_id, random_scalars)
+}
+
+/// `CoreProofVerify` (section 3.6.4).
+///
+/// # Errors
+/// [`Error::InvalidProof`] and the argument errors of [`crate::proof_verify`].
+#[allow(clippy::too_many_arguments)]
+pub fn core_proof_verify_with<C: Ciphersuite>(
+    pk: &PublicKey,
+    proof: &Proof,
+    generators: &Generators,
+    header: &[u8],
+    ph: &[u8],
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    api_id: &[u8],
+) -> Result<(), Error> {
+    core_proof_verify::<C>(pk, proof, generators, header, ph, disclosed_messages, disclosed_indexes, api_id)
+}
+
+/// `ProofGen` of the BBS Signatures Interface (section 3.4.3) with caller-chosen random scalars.
+///
+/// # Errors
+/// As [`core_proof_gen_with_scalars`].
+pub fn proof_gen_with_scalars<C: Ciphersuite>(
+    pk: &PublicKey,
+    signature: &Signature,
+    header: &[u8],
+    ph: &[u8],
+    messages: &[impl AsRef<[u8]>],
+    disclosed_indexes: &[usize],
+    random_scalars: &[Scalar],
+) -> Result<Proof, Error> {
+    let message_scalars = messages_to_scalars::<C, _>(messages, C::API_ID)?;
+    let generators = create_generators::<C>(messages.len() + 1, C::API_ID)?;
+    core_proof_gen::<C>(pk, signature, &generators, header, ph, &message_scalars, disclosed_indexes, C::API_ID, random_scalars)
+}
+
+/// The fixtures' `SEED` (section 8.1): the ASCII digits of pi, "3.141592653589793238462643383279".
+pub const MOCKED_SEED: &[u8] = b"3.141592653589793238462643383279";
+
+/// `mocked_calculate_random_scalars(count)` of section 8.1: `seeded_random_scalars` with
+/// [`MOCKED_SEED`] and the DST `api_id || "MOCK_RANDOM_SCALARS_DST_"`.
+///
+/// # Errors
+/// When `count * 48` exceeds 65535 bytes.
+pub fn mocked_random_scalars<C: Ciphersuite>(count: usize) -> Result<Vec<Scalar>, Error> {
+    seeded_random_scalars::<C>(MOCKED_SEED, &dst(C::API_ID, b"MOCK_RANDOM_SCALARS_DST_"), count)
+}
