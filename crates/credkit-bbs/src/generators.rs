@@ -76,7 +76,7 @@ fn cache() -> &'static Mutex<HashMap<CacheKey, ChainState>> {
 }
 
 /// How many times `hash_to_curve_g1` ran for generators in this process (for tests of the cache).
-#[doc(hidden)]
+#[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
 pub fn hash_to_curve_count() -> usize {
     HASHED.load(std::sync::atomic::Ordering::Relaxed)
 }

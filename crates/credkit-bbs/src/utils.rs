@@ -12,6 +12,8 @@ use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroize;
 
+use credkit_core::expand_message::ExpandMessage;
+
 use crate::ciphersuite::{dst, Ciphersuite};
 use crate::generators::Generators;
 use crate::key::PublicKey;
@@ -72,6 +74,7 @@ pub(crate) fn calculate_random_scalars(rng: &mut (impl RngCore + CryptoRng), cou
 
 /// `seeded_random_scalars(SEED, DST, count)` (section 8.1, "Mocked Random Scalars"): the
 /// deterministic stand-in for `calculate_random_scalars` with which the fixtures were made.
+#[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
 pub fn seeded_random_scalars<C: Ciphersuite>(seed: &[u8], dst: &[u8], count: usize) -> Result<Vec<Scalar>, Error> {
     let out_len = HASH_TO_SCALAR_EXPAND_LEN * count;
     if out_len > 65535 {
@@ -88,8 +91,6 @@ pub fn seeded_random_scalars<C: Ciphersuite>(seed: &[u8], dst: &[u8], count: usi
         })
         .collect())
 }
-
-use credkit_core::expand_message::ExpandMessage;
 
 /// Overwrites secret scalars once they are no longer needed (best effort: the optimiser may
 /// keep copies in registers or on the stack).
