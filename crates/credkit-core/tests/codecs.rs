@@ -138,3 +138,21 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn msm_edge_cases() {
+    let g = G1Projective::generator();
+    let minus_one = -Scalar::from(1u64);
+    let points = [g, G1Projective::identity(), g.double(), g];
+    let scalars = [minus_one, Scalar::from(5u64), Scalar::from(0u64), Scalar::from(1u64)];
+    // -G + 0 + 0 + G = identity.
+    assert_eq!(ct_multi_exp(&points, &scalars).unwrap(), G1Projective::identity());
+    assert_eq!(vartime_multi_exp(&points, &scalars).unwrap(), G1Projective::identity());
+    assert_eq!(ct_multi_exp(&[], &[]).unwrap(), G1Projective::identity());
+    assert_eq!(vartime_multi_exp(&[], &[]).unwrap(), G1Projective::identity());
+    assert_eq!(ct_multi_exp(&[g], &[minus_one]).unwrap(), -g);
+    assert_eq!(
+        ct_multi_exp(&[g], &[]).unwrap_err(),
+        Error::LengthMismatch { left: 1, right: 0 }
+    );
+}
