@@ -16,11 +16,14 @@
 use serde_json::Value;
 
 use crate::hazmat::{
-    calculate_domain, core_sign_with, create_generators, messages_to_scalars, mocked_random_scalars, p1,
-    proof_gen_with_scalars, seeded_random_scalars,
+    calculate_domain, core_sign_with, create_generators, messages_to_scalars,
+    mocked_random_scalars, p1, proof_gen_with_scalars, seeded_random_scalars,
 };
-use crate::{proof_verify, verify, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Proof, PublicKey, SecretKey, Signature};
-use blstrs::{G1Affine, Scalar};
+use crate::{
+    proof_verify, verify, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Proof, PublicKey,
+    SecretKey, Signature,
+};
+use blstrs::Scalar;
 use credkit_core::encoding::{g1_to_bytes, scalar_from_bytes, scalar_to_bytes};
 use credkit_core::hash_to_scalar;
 use group::Curve;
@@ -72,19 +75,38 @@ pub fn run_fixture(suite: Suite, json: &str) -> Outcome {
         Ok(v) => v,
         Err(e) => return fail("", "unknown", format!("not JSON: {e}")),
     };
-    let case_name = value.get("caseName").and_then(Value::as_str).unwrap_or("").to_owned();
+    let case_name = value
+        .get("caseName")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_owned();
     let (kind, result) = match suite {
         Suite::Sha256 => dispatch::<Bls12381Sha256>(&value),
         Suite::Shake256 => dispatch::<Bls12381Shake256>(&value),
     };
     match result {
-        Ok(detail) => Outcome { case_name, kind, passed: true, detail },
-        Err(detail) => Outcome { case_name, kind, passed: false, detail },
+        Ok(detail) => Outcome {
+            case_name,
+            kind,
+            passed: true,
+            detail,
+        },
+        Err(detail) => Outcome {
+            case_name,
+            kind,
+            passed: false,
+            detail,
+        },
     }
 }
 
 fn fail(case_name: &str, kind: &'static str, detail: String) -> Outcome {
-    Outcome { case_name: case_name.to_owned(), kind, passed: false, detail }
+    Outcome {
+        case_name: case_name.to_owned(),
+        kind,
+        passed: false,
+        detail,
+    }
 }
 
 type Checked = Result<String, String>;
@@ -106,7 +128,10 @@ fn dispatch<C: Ciphersuite>(v: &Value) -> (&'static str, Checked) {
     } else if has("message") && has("scalar") {
         ("h2s", h2s_fixture::<C>(v))
     } else if v.is_array() {
-        ("unknown", Err("a JSON array, not a fixture (the shared messages list?)".into()))
+        (
+            "unknown",
+            Err("a JSON array, not a fixture (the shared messages list?)".into()),
+        )
     } else {
         ("unknown", Err("not a fixture of a known kind".into()))
     }
@@ -121,7 +146,9 @@ fn field<'a>(v: &'a Value, path: &str) -> Result<&'a Value, String> {
 }
 
 fn text<'a>(v: &'a Value, path: &str) -> Result<&'a str, String> {
-    field(v, path)?.as_str().ok_or_else(|| format!("field `{path}` is not a string"))
+    field(v, path)?
+        .as_str()
+        .ok_or_else(|| format!("field `{path}` is not a string"))
 }
 
 fn bytes(v: &Value, path: &str) -> Result<Vec<u8>, String> {
@@ -134,7 +161,9 @@ fn hex_list(v: &Value, path: &str) -> Result<Vec<Vec<u8>>, String> {
         .ok_or_else(|| format!("field `{path}` is not an array"))?
         .iter()
         .map(|x| {
-            let s = x.as_str().ok_or_else(|| format!("`{path}` holds a non-string"))?;
+            let s = x
+                .as_str()
+                .ok_or_else(|| format!("`{path}` holds a non-string"))?;
             hex::decode(s).map_err(|e| format!("`{path}` holds non-hex: {e}"))
         })
         .collect()
@@ -152,14 +181,20 @@ fn scalar_hex(s: &str) -> Result<Scalar, String> {
 }
 
 fn valid(v: &Value) -> Result<bool, String> {
-    field(v, "result.valid")?.as_bool().ok_or_else(|| "`result.valid` is not a boolean".into())
+    field(v, "result.valid")?
+        .as_bool()
+        .ok_or_else(|| "`result.valid` is not a boolean".into())
 }
 
 fn expect_eq(what: &str, found: &[u8], expected: &[u8]) -> Result<(), String> {
     if found == expected {
         Ok(())
     } else {
-        Err(format!("{what} differs: expected {}, found {}", hex::encode(expected), hex::encode(found)))
+        Err(format!(
+            "{what} differs: expected {}, found {}",
+            hex::encode(expected),
+            hex::encode(found)
+        ))
     }
 }
 
@@ -188,16 +223,25 @@ fn signature_fixture<C: Ciphersuite>(v: &Value) -> Checked {
     })();
     let mut checks = String::new();
     if expected_valid && outcome.is_ok() && field(v, "signerKeyPair.secretKey").is_ok() {
-        let sk = SecretKey::from_bytes(&bytes(v, "signerKeyPair.secretKey")?).map_err(|e| format!("secret key: {e}"))?;
+        let sk = SecretKey::from_bytes(&bytes(v, "signerKeyPair.secretKey")?)
+            .map_err(|e| format!("secret key: {e}"))?;
         let pk = PublicKey::from_bytes(&pk_bytes).map_err(|e| format!("public key: {e}"))?;
-        let scalars = messages_to_scalars::<C, _>(&messages, C::API_ID).map_err(|e| e.to_string())?;
-        let generators = create_generators::<C>(messages.len() + 1, C::API_ID).map_err(|e| e.to_string())?;
-        let resigned = core_sign_with::<C>(&sk, &pk, &generators, &header, &scalars, C::API_ID).map_err(|e| e.to_string())?;
+        let scalars =
+            messages_to_scalars::<C, _>(&messages, C::API_ID).map_err(|e| e.to_string())?;
+        let generators =
+            create_generators::<C>(messages.len() + 1, C::API_ID).map_err(|e| e.to_string())?;
+        let resigned = core_sign_with::<C>(&sk, &pk, &generators, &header, &scalars, C::API_ID)
+            .map_err(|e| e.to_string())?;
         expect_eq("re-signed signature", &resigned.to_bytes(), &sig_bytes)?;
         checks.push_str(", re-signed byte-exact");
         if field(v, "trace.domain").is_ok() {
-            let domain = calculate_domain::<C>(&pk, &generators, &header, C::API_ID).map_err(|e| e.to_string())?;
-            expect_eq("trace.domain", &scalar_to_bytes(&domain), &bytes(v, "trace.domain")?)?;
+            let domain = calculate_domain::<C>(&pk, &generators, &header, C::API_ID)
+                .map_err(|e| e.to_string())?;
+            expect_eq(
+                "trace.domain",
+                &scalar_to_bytes(&domain),
+                &bytes(v, "trace.domain")?,
+            )?;
             checks.push_str(", domain matches trace");
         }
     }
@@ -215,16 +259,25 @@ fn proof_fixture<C: Ciphersuite>(v: &Value) -> Checked {
         .as_array()
         .ok_or("`disclosedIndexes` is not an array")?
         .iter()
-        .map(|i| i.as_u64().and_then(|i| usize::try_from(i).ok()).ok_or("`disclosedIndexes` holds a non-index"))
+        .map(|i| {
+            i.as_u64()
+                .and_then(|i| usize::try_from(i).ok())
+                .ok_or("`disclosedIndexes` holds a non-index")
+        })
         .collect::<Result<_, _>>()?;
     let outcome = (|| {
         let pk = PublicKey::from_bytes(&pk_bytes).map_err(|e| format!("public key: {e}"))?;
         let proof = Proof::from_bytes(&proof_bytes).map_err(|e| format!("proof: {e}"))?;
         let disclosed_messages = disclosed
             .iter()
-            .map(|&i| messages.get(i).ok_or(format!("disclosed index {i} has no message")))
+            .map(|&i| {
+                messages
+                    .get(i)
+                    .ok_or(format!("disclosed index {i} has no message"))
+            })
             .collect::<Result<Vec<_>, _>>()?;
-        proof_verify::<C>(&pk, &proof, &header, &ph, &disclosed_messages, &disclosed).map_err(|e| e.to_string())
+        proof_verify::<C>(&pk, &proof, &header, &ph, &disclosed_messages, &disclosed)
+            .map_err(|e| e.to_string())
     })();
     let mut checks = String::new();
     if expected_valid && outcome.is_ok() && field(v, "trace.random_scalars").is_ok() {
@@ -236,18 +289,27 @@ fn proof_fixture<C: Ciphersuite>(v: &Value) -> Checked {
             scalar(trace, "r1_tilde")?,
             scalar(trace, "r3_tilde")?,
         ];
-        for (n, m) in field(trace, "m_tilde_scalars")?.as_array().ok_or("`m_tilde_scalars` is not an array")?.iter().enumerate() {
+        for (n, m) in field(trace, "m_tilde_scalars")?
+            .as_array()
+            .ok_or("`m_tilde_scalars` is not an array")?
+            .iter()
+            .enumerate()
+        {
             let s = m.as_str().ok_or("`m_tilde_scalars` holds a non-string")?;
             traced.push(scalar_hex(s).map_err(|e| format!("m_tilde_scalars[{n}]: {e}"))?);
         }
         let mocked = mocked_random_scalars::<C>(traced.len()).map_err(|e| e.to_string())?;
         if mocked != traced {
-            return Err("trace.random_scalars differ from the mocked random scalars of section 8.1".into());
+            return Err(
+                "trace.random_scalars differ from the mocked random scalars of section 8.1".into(),
+            );
         }
         let pk = PublicKey::from_bytes(&pk_bytes).map_err(|e| format!("public key: {e}"))?;
-        let sig = Signature::from_bytes(&bytes(v, "signature")?).map_err(|e| format!("signature: {e}"))?;
-        let regenerated = proof_gen_with_scalars::<C>(&pk, &sig, &header, &ph, &messages, &disclosed, &mocked)
-            .map_err(|e| format!("regenerating: {e}"))?;
+        let sig = Signature::from_bytes(&bytes(v, "signature")?)
+            .map_err(|e| format!("signature: {e}"))?;
+        let regenerated =
+            proof_gen_with_scalars::<C>(&pk, &sig, &header, &ph, &messages, &disclosed, &mocked)
+                .map_err(|e| format!("regenerating: {e}"))?;
         expect_eq("regenerated proof", &regenerated.to_bytes(), &proof_bytes)?;
         checks.push_str(", regenerated byte-exact from the mocked RNG");
     }
@@ -255,35 +317,65 @@ fn proof_fixture<C: Ciphersuite>(v: &Value) -> Checked {
 }
 
 fn keypair_fixture<C: Ciphersuite>(v: &Value) -> Checked {
-    let sk = SecretKey::key_gen_with_dst::<C>(&bytes(v, "keyMaterial")?, &bytes(v, "keyInfo")?, &bytes(v, "keyDst")?)
-        .map_err(|e| format!("KeyGen: {e}"))?;
+    let sk = SecretKey::key_gen_with_dst::<C>(
+        &bytes(v, "keyMaterial")?,
+        &bytes(v, "keyInfo")?,
+        &bytes(v, "keyDst")?,
+    )
+    .map_err(|e| format!("KeyGen: {e}"))?;
     // The fixtures pass `key_dst = api_id || "KEYGEN_DST_"` explicitly; KeyGen's default is
     // `ciphersuite_id || "KEYGEN_DST_"` (section 3.3.1), so the file's value is used as given.
-    expect_eq("secret key", &sk.to_bytes()[..], &bytes(v, "keyPair.secretKey")?)?;
-    expect_eq("public key", &sk.public_key().to_bytes(), &bytes(v, "keyPair.publicKey")?)?;
+    expect_eq(
+        "secret key",
+        &sk.to_bytes()[..],
+        &bytes(v, "keyPair.secretKey")?,
+    )?;
+    expect_eq(
+        "public key",
+        &sk.public_key().to_bytes(),
+        &bytes(v, "keyPair.publicKey")?,
+    )?;
     Ok("KeyGen and SkToPk reproduced".into())
 }
 
 fn generators_fixture<C: Ciphersuite>(v: &Value) -> Checked {
     let expected = hex_list(v, "MsgGenerators")?;
-    let generators = create_generators::<C>(expected.len() + 1, C::API_ID).map_err(|e| e.to_string())?;
+    let generators =
+        create_generators::<C>(expected.len() + 1, C::API_ID).map_err(|e| e.to_string())?;
     let encoded: Vec<[u8; 48]> = generators.affine().iter().map(g1_to_bytes).collect();
-    expect_eq("P1", &g1_to_bytes(&G1Affine::from(p1::<C>().map_err(|e| e.to_string())?.to_affine())), &bytes(v, "P1")?)?;
+    expect_eq(
+        "P1",
+        &g1_to_bytes(&p1::<C>().map_err(|e| e.to_string())?.to_affine()),
+        &bytes(v, "P1")?,
+    )?;
     expect_eq("Q1", &encoded[0], &bytes(v, "Q1")?)?;
     for (i, (found, expected)) in encoded[1..].iter().zip(&expected).enumerate() {
         expect_eq(&format!("MsgGenerators[{i}]"), found, expected)?;
     }
-    Ok(format!("P1, Q1 and {} message generators reproduced", expected.len()))
+    Ok(format!(
+        "P1, Q1 and {} message generators reproduced",
+        expected.len()
+    ))
 }
 
 fn mocked_rng_fixture<C: Ciphersuite>(v: &Value) -> Checked {
-    let count = field(v, "count")?.as_u64().ok_or("`count` is not a number")? as usize;
+    let count = field(v, "count")?
+        .as_u64()
+        .ok_or("`count` is not a number")? as usize;
     let dst = bytes(v, "dst")?;
-    expect_eq("dst", &dst, &[C::API_ID, b"MOCK_RANDOM_SCALARS_DST_"].concat())?;
-    let scalars = seeded_random_scalars::<C>(&bytes(v, "seed")?, &dst, count).map_err(|e| e.to_string())?;
+    expect_eq(
+        "dst",
+        &dst,
+        &[C::API_ID, b"MOCK_RANDOM_SCALARS_DST_"].concat(),
+    )?;
+    let scalars =
+        seeded_random_scalars::<C>(&bytes(v, "seed")?, &dst, count).map_err(|e| e.to_string())?;
     let expected = hex_list(v, "mockedScalars")?;
     if expected.len() != count {
-        return Err(format!("`count` is {count} but {} scalars are listed", expected.len()));
+        return Err(format!(
+            "`count` is {count} but {} scalars are listed",
+            expected.len()
+        ));
     }
     for (i, (s, e)) in scalars.iter().zip(&expected).enumerate() {
         expect_eq(&format!("mockedScalars[{i}]"), &scalar_to_bytes(s), e)?;
@@ -293,17 +385,29 @@ fn mocked_rng_fixture<C: Ciphersuite>(v: &Value) -> Checked {
 
 fn map_to_scalar_fixture<C: Ciphersuite>(v: &Value) -> Checked {
     let dst = bytes(v, "dst")?;
-    expect_eq("dst", &dst, &[C::API_ID, b"MAP_MSG_TO_SCALAR_AS_HASH_"].concat())?;
-    let cases = field(v, "cases")?.as_array().ok_or("`cases` is not an array")?;
+    expect_eq(
+        "dst",
+        &dst,
+        &[C::API_ID, b"MAP_MSG_TO_SCALAR_AS_HASH_"].concat(),
+    )?;
+    let cases = field(v, "cases")?
+        .as_array()
+        .ok_or("`cases` is not an array")?;
     for (i, case) in cases.iter().enumerate() {
-        let found = messages_to_scalars::<C, _>(&[bytes(case, "message")?], C::API_ID).map_err(|e| e.to_string())?;
-        expect_eq(&format!("cases[{i}].scalar"), &scalar_to_bytes(&found[0]), &bytes(case, "scalar")?)?;
+        let found = messages_to_scalars::<C, _>(&[bytes(case, "message")?], C::API_ID)
+            .map_err(|e| e.to_string())?;
+        expect_eq(
+            &format!("cases[{i}].scalar"),
+            &scalar_to_bytes(&found[0]),
+            &bytes(case, "scalar")?,
+        )?;
     }
     Ok(format!("{} messages mapped", cases.len()))
 }
 
 fn h2s_fixture<C: Ciphersuite>(v: &Value) -> Checked {
-    let s = hash_to_scalar::<C::Expander>(&[&bytes(v, "message")?], &bytes(v, "dst")?).map_err(|e| e.to_string())?;
+    let s = hash_to_scalar::<C::Expander>(&[&bytes(v, "message")?], &bytes(v, "dst")?)
+        .map_err(|e| e.to_string())?;
     expect_eq("scalar", &scalar_to_bytes(&s), &bytes(v, "scalar")?)?;
     Ok("hash_to_scalar reproduced".into())
 }

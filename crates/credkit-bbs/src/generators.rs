@@ -116,15 +116,26 @@ fn generators_from_seed<C: Ciphersuite>(
     }
     // A poisoned lock only means another thread panicked mid-extension; the state it left is
     // consistent (the chain is replaced whole), so carry on with it.
-    let mut cache = cache().lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let key = (C::NAME, generator_seed, seed_dst.clone(), generator_dst.clone());
+    let mut cache = cache()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let key = (
+        C::NAME,
+        generator_seed,
+        seed_dst.clone(),
+        generator_dst.clone(),
+    );
     let state = match cache.entry(key) {
         Entry::Occupied(entry) => entry.into_mut(),
         Entry::Vacant(entry) => {
             // 1. v = expand_message(generator_seed, seed_dst, expand_len)
             let mut v = [0u8; EXPAND_LEN];
             C::Expander::expand_message(&[&entry.key().1], &seed_dst, &mut v)?;
-            let chain = Arc::new(Chain { points: vec![], affine: vec![], compressed: vec![] });
+            let chain = Arc::new(Chain {
+                points: vec![],
+                affine: vec![],
+                compressed: vec![],
+            });
             entry.insert(ChainState { v, chain })
         }
     };
@@ -134,7 +145,11 @@ fn generators_from_seed<C: Ciphersuite>(
         for i in have + 1..=count {
             // 3. v = expand_message(v || I2OSP(i, 8), seed_dst, expand_len)
             let mut next = [0u8; EXPAND_LEN];
-            C::Expander::expand_message(&[&state.v, &(i as u64).to_be_bytes()], &seed_dst, &mut next)?;
+            C::Expander::expand_message(
+                &[&state.v, &(i as u64).to_be_bytes()],
+                &seed_dst,
+                &mut next,
+            )?;
             state.v = next;
             // 4. generator_i = hash_to_curve_g1(v, generator_dst)
             points.push(C::hash_to_g1(&state.v, &generator_dst));
@@ -143,7 +158,14 @@ fn generators_from_seed<C: Ciphersuite>(
         let mut affine = vec![G1Affine::default(); points.len()];
         G1Projective::batch_normalize(&points, &mut affine);
         let compressed = affine.iter().flat_map(g1_to_bytes).collect();
-        state.chain = Arc::new(Chain { points, affine, compressed });
+        state.chain = Arc::new(Chain {
+            points,
+            affine,
+            compressed,
+        });
     }
-    Ok(Generators { chain: state.chain.clone(), count })
+    Ok(Generators {
+        chain: state.chain.clone(),
+        count,
+    })
 }

@@ -68,7 +68,17 @@ pub fn core_proof_gen_with_scalars<C: Ciphersuite>(
     api_id: &[u8],
     random_scalars: &[Scalar],
 ) -> Result<Proof, Error> {
-    core_proof_gen::<C>(pk, signature, generators, header, ph, messages, disclosed_indexes, api_id, random_scalars)
+    core_proof_gen::<C>(
+        pk,
+        signature,
+        generators,
+        header,
+        ph,
+        messages,
+        disclosed_indexes,
+        api_id,
+        random_scalars,
+    )
 }
 
 /// `CoreProofVerify` (section 3.6.4).
@@ -86,7 +96,16 @@ pub fn core_proof_verify_with<C: Ciphersuite>(
     disclosed_indexes: &[usize],
     api_id: &[u8],
 ) -> Result<(), Error> {
-    core_proof_verify::<C>(pk, proof, generators, header, ph, disclosed_messages, disclosed_indexes, api_id)
+    core_proof_verify::<C>(
+        pk,
+        proof,
+        generators,
+        header,
+        ph,
+        disclosed_messages,
+        disclosed_indexes,
+        api_id,
+    )
 }
 
 /// `ProofGen` of the BBS Signatures Interface (section 3.4.3) with caller-chosen random scalars.
@@ -104,7 +123,17 @@ pub fn proof_gen_with_scalars<C: Ciphersuite>(
 ) -> Result<Proof, Error> {
     let message_scalars = messages_to_scalars::<C, _>(messages, C::API_ID)?;
     let generators = create_generators::<C>(messages.len() + 1, C::API_ID)?;
-    core_proof_gen::<C>(pk, signature, &generators, header, ph, &message_scalars, disclosed_indexes, C::API_ID, random_scalars)
+    core_proof_gen::<C>(
+        pk,
+        signature,
+        &generators,
+        header,
+        ph,
+        &message_scalars,
+        disclosed_indexes,
+        C::API_ID,
+        random_scalars,
+    )
 }
 
 /// The fixtures' `SEED` (section 8.1): the ASCII digits of pi, "3.141592653589793238462643383279".
@@ -116,5 +145,9 @@ pub const MOCKED_SEED: &[u8] = b"3.141592653589793238462643383279";
 /// # Errors
 /// When `count * 48` exceeds 65535 bytes.
 pub fn mocked_random_scalars<C: Ciphersuite>(count: usize) -> Result<Vec<Scalar>, Error> {
-    seeded_random_scalars::<C>(MOCKED_SEED, &dst(C::API_ID, b"MOCK_RANDOM_SCALARS_DST_"), count)
+    seeded_random_scalars::<C>(
+        MOCKED_SEED,
+        &dst(C::API_ID, b"MOCK_RANDOM_SCALARS_DST_"),
+        count,
+    )
 }

@@ -4,7 +4,9 @@ use core::fmt;
 use std::sync::OnceLock;
 
 use blstrs::{G2Affine, G2Prepared, G2Projective, Scalar};
-use credkit_core::encoding::{g2_from_bytes, g2_to_bytes, nonzero_scalar_from_bytes, scalar_to_bytes, G2_LEN, SCALAR_LEN};
+use credkit_core::encoding::{
+    g2_from_bytes, g2_to_bytes, nonzero_scalar_from_bytes, scalar_to_bytes, G2_LEN, SCALAR_LEN,
+};
 use credkit_core::{hash_to_scalar, SecretScalar};
 use ff::Field;
 use group::{Curve, Group};
@@ -61,7 +63,10 @@ impl SecretKey {
         }
         let info_len = u16::try_from(key_info.len()).map_err(|_| Error::KeyInfoTooLong)?;
         // derive_input = key_material || I2OSP(length(key_info), 2) || key_info
-        let sk = hash_to_scalar::<C::Expander>(&[key_material, &info_len.to_be_bytes(), key_info], key_dst)?;
+        let sk = hash_to_scalar::<C::Expander>(
+            &[key_material, &info_len.to_be_bytes(), key_info],
+            key_dst,
+        )?;
         if bool::from(sk.is_zero()) {
             // Probability 2^-255; the draft returns INVALID.
             return Err(Error::Encoding(credkit_core::Error::ZeroScalar));
@@ -106,7 +111,10 @@ impl SecretKey {
     fn from_scalar(sk: Scalar) -> Self {
         // SkToPk (section 3.3.2): W = SK * BP2, by blst's constant-time multiplication.
         let w = (G2Projective::generator() * sk).to_affine();
-        SecretKey { scalar: SecretScalar::new(sk), public: PublicKey::from_point(w) }
+        SecretKey {
+            scalar: SecretScalar::new(sk),
+            public: PublicKey::from_point(w),
+        }
     }
 }
 
@@ -167,7 +175,11 @@ impl PublicKey {
     }
 
     fn from_point(point: G2Affine) -> Self {
-        PublicKey { point, bytes: g2_to_bytes(&point), prepared: OnceLock::new() }
+        PublicKey {
+            point,
+            bytes: g2_to_bytes(&point),
+            prepared: OnceLock::new(),
+        }
     }
 }
 

@@ -3,7 +3,10 @@
 //! (sections 4.2.4.4-4.2.4.5).
 
 use blstrs::{G1Affine, G1Projective, Scalar};
-use credkit_core::encoding::{g1_from_bytes, g1_to_bytes, i2osp8, nonzero_scalar_from_bytes, scalar_to_bytes, G1_LEN, SCALAR_LEN};
+use credkit_core::encoding::{
+    g1_from_bytes, g1_to_bytes, i2osp8, nonzero_scalar_from_bytes, scalar_to_bytes, G1_LEN,
+    SCALAR_LEN,
+};
 use credkit_core::hash_to_scalar;
 use credkit_core::msm::{ct_multi_exp, vartime_multi_exp};
 use ff::Field;
@@ -14,7 +17,10 @@ use crate::ciphersuite::{dst, Ciphersuite};
 use crate::generators::{create_generators, p1, Generators};
 use crate::key::PublicKey;
 use crate::signature::{split_generators, Signature};
-use crate::utils::{calculate_domain, calculate_random_scalars, check_indexes, complement, messages_to_scalars, pairing_check, wipe};
+use crate::utils::{
+    calculate_domain, calculate_random_scalars, check_indexes, complement, messages_to_scalars,
+    pairing_check, wipe,
+};
 use crate::{Error, MAX_MESSAGES};
 
 /// A BBS proof: `(Abar, Bbar, D, e^, r1^, r3^, (m^_j1, ..., m^_jU), c)`.
@@ -52,12 +58,20 @@ impl Proof {
         }
         let (points, scalars) = bytes.split_at(3 * G1_LEN);
         let mut points = points.chunks_exact(G1_LEN).map(g1_from_bytes);
-        let mut scalars = scalars.chunks_exact(SCALAR_LEN).map(nonzero_scalar_from_bytes);
+        let mut scalars = scalars
+            .chunks_exact(SCALAR_LEN)
+            .map(nonzero_scalar_from_bytes);
         // The lengths were checked above, so each `next()` below has an item.
-        let mut point = || points.next().unwrap_or(Err(credkit_core::Error::IdentityPoint));
+        let mut point = || {
+            points
+                .next()
+                .unwrap_or(Err(credkit_core::Error::IdentityPoint))
+        };
         let (a_bar, b_bar, d) = (point()?, point()?, point()?);
         let scalars: Vec<Scalar> = scalars.by_ref().collect::<Result<_, _>>()?;
-        let (challenge, rest) = scalars.split_last().ok_or(Error::ProofLength(bytes.len()))?;
+        let (challenge, rest) = scalars
+            .split_last()
+            .ok_or(Error::ProofLength(bytes.len()))?;
         Ok(Proof {
             a_bar,
             b_bar,
@@ -76,7 +90,11 @@ impl Proof {
         for p in [&self.a_bar, &self.b_bar, &self.d] {
             out.extend_from_slice(&g1_to_bytes(p));
         }
-        for s in [&self.e_hat, &self.r1_hat, &self.r3_hat].into_iter().chain(&self.m_hat).chain([&self.challenge]) {
+        for s in [&self.e_hat, &self.r1_hat, &self.r3_hat]
+            .into_iter()
+            .chain(&self.m_hat)
+            .chain([&self.challenge])
+        {
             out.extend_from_slice(&scalar_to_bytes(s));
         }
         out
@@ -121,7 +139,15 @@ pub fn proof_gen<C: Ciphersuite>(
     messages: &[impl AsRef<[u8]>],
     disclosed_indexes: &[usize],
 ) -> Result<Proof, Error> {
-    proof_gen_with_rng::<C>(&mut OsRng, pk, signature, header, ph, messages, disclosed_indexes)
+    proof_gen_with_rng::<C>(
+        &mut OsRng,
+        pk,
+        signature,
+        header,
+        ph,
+        messages,
+        disclosed_indexes,
+    )
 }
 
 /// [`proof_gen`] with the caller's random number generator.
@@ -174,7 +200,16 @@ pub fn proof_verify<C: Ciphersuite>(
     let message_scalars = messages_to_scalars::<C, _>(disclosed_messages, C::API_ID)?;
     let total = proof.undisclosed_count() + disclosed_indexes.len();
     let generators = create_generators::<C>(total + 1, C::API_ID)?;
-    core_proof_verify::<C>(pk, proof, &generators, header, ph, &message_scalars, disclosed_indexes, C::API_ID)
+    core_proof_verify::<C>(
+        pk,
+        proof,
+        &generators,
+        header,
+        ph,
+        &message_scalars,
+        disclosed_indexes,
+        C::API_ID,
+    )
 }
 
 /// The output of `ProofInit` and `ProofVerifyInit` (sections 3.7.1, 3.7.3).
@@ -210,11 +245,19 @@ pub(crate) fn core_proof_gen<C: Ciphersuite>(
     let undisclosed_indexes = complement(disclosed_indexes, l);
     let u = undisclosed_indexes.len();
     if random_scalars.len() != u + 5 {
-        return Err(Error::RandomScalarCount { expected: u + 5, found: random_scalars.len() });
+        return Err(Error::RandomScalarCount {
+            expected: u + 5,
+            found: random_scalars.len(),
+        });
     }
     let (q_1, h) = split_generators(generators, l)?;
-    let (r1, r2, e_tilde, r1_tilde, r3_tilde) =
-        (random_scalars[0], random_scalars[1], random_scalars[2], random_scalars[3], random_scalars[4]);
+    let (r1, r2, e_tilde, r1_tilde, r3_tilde) = (
+        random_scalars[0],
+        random_scalars[1],
+        random_scalars[2],
+        random_scalars[3],
+        random_scalars[4],
+    );
     let m_tilde = &random_scalars[5..];
 
     // ProofInit (section 3.7.1)
@@ -229,7 +272,8 @@ pub(crate) fn core_proof_gen<C: Ciphersuite>(
     }
     let h_undisclosed: Vec<G1Projective> = undisclosed_indexes.iter().map(|&j| h[j]).collect();
     let mut m_undisclosed: Vec<Scalar> = undisclosed_indexes.iter().map(|&j| messages[j]).collect();
-    let b = vartime_multi_exp(&public_points, &public_scalars)? + ct_multi_exp(&h_undisclosed, &m_undisclosed)?;
+    let b = vartime_multi_exp(&public_points, &public_scalars)?
+        + ct_multi_exp(&h_undisclosed, &m_undisclosed)?;
     // D = B * r2; Abar = A * (r1 * r2); Bbar = D * r1 - Abar * e
     let d = b * r2;
     let a_bar = G1Projective::from(signature.a) * (r1 * r2);
@@ -242,13 +286,22 @@ pub(crate) fn core_proof_gen<C: Ciphersuite>(
 
     let mut affine = [G1Affine::default(); 5];
     G1Projective::batch_normalize(&[a_bar, b_bar, d, t1, t2], &mut affine);
-    let init = InitResult { a_bar: affine[0], b_bar: affine[1], d: affine[2], t1: affine[3], t2: affine[4], domain };
+    let init = InitResult {
+        a_bar: affine[0],
+        b_bar: affine[1],
+        d: affine[2],
+        t1: affine[3],
+        t2: affine[4],
+        domain,
+    };
 
     let disclosed_messages: Vec<Scalar> = disclosed_indexes.iter().map(|&i| messages[i]).collect();
-    let challenge = challenge_calculate::<C>(&init, &disclosed_messages, disclosed_indexes, ph, api_id)?;
+    let challenge =
+        challenge_calculate::<C>(&init, &disclosed_messages, disclosed_indexes, ph, api_id)?;
 
     // ProofFinalize (section 3.7.2)
-    let r3 = Option::<Scalar>::from(r2.invert()).ok_or(Error::Encoding(credkit_core::Error::ZeroScalar))?;
+    let r3 = Option::<Scalar>::from(r2.invert())
+        .ok_or(Error::Encoding(credkit_core::Error::ZeroScalar))?;
     let proof = Proof {
         a_bar: init.a_bar,
         b_bar: init.b_bar,
@@ -256,7 +309,11 @@ pub(crate) fn core_proof_gen<C: Ciphersuite>(
         e_hat: e_tilde + signature.e * challenge,
         r1_hat: r1_tilde - r1 * challenge,
         r3_hat: r3_tilde - r3 * challenge,
-        m_hat: m_tilde.iter().zip(&m_undisclosed).map(|(m_t, m)| m_t + m * challenge).collect(),
+        m_hat: m_tilde
+            .iter()
+            .zip(&m_undisclosed)
+            .map(|(m_t, m)| m_t + m * challenge)
+            .collect(),
         challenge,
     };
     wipe(&mut m_undisclosed);
@@ -279,7 +336,10 @@ pub(crate) fn core_proof_verify<C: Ciphersuite>(
     let r = disclosed_indexes.len();
     let l = r + u;
     if disclosed_messages.len() != r {
-        return Err(Error::DisclosedCountMismatch { messages: disclosed_messages.len(), indexes: r });
+        return Err(Error::DisclosedCountMismatch {
+            messages: disclosed_messages.len(),
+            indexes: r,
+        });
     }
     check_indexes(disclosed_indexes, l)?;
     let undisclosed_indexes = complement(disclosed_indexes, l);
@@ -311,8 +371,16 @@ pub(crate) fn core_proof_verify<C: Ciphersuite>(
 
     let mut affine = [G1Affine::default(); 2];
     G1Projective::batch_normalize(&[t1, t2], &mut affine);
-    let init = InitResult { a_bar: proof.a_bar, b_bar: proof.b_bar, d: proof.d, t1: affine[0], t2: affine[1], domain };
-    let challenge = challenge_calculate::<C>(&init, disclosed_messages, disclosed_indexes, ph, api_id)?;
+    let init = InitResult {
+        a_bar: proof.a_bar,
+        b_bar: proof.b_bar,
+        d: proof.d,
+        t1: affine[0],
+        t2: affine[1],
+        domain,
+    };
+    let challenge =
+        challenge_calculate::<C>(&init, disclosed_messages, disclosed_indexes, ph, api_id)?;
     if challenge != proof.challenge {
         return Err(Error::InvalidProof);
     }
@@ -334,7 +402,8 @@ fn challenge_calculate<C: Ciphersuite>(
     // c_arr = (R, i1, msg_i1, ..., iR, msg_iR, Abar, Bbar, D, T1, T2, domain)
     // c_octs = serialize(c_arr) || I2OSP(length(ph), 8) || ph
     let r = disclosed_indexes.len();
-    let mut c_octs = Vec::with_capacity(8 + r * (8 + SCALAR_LEN) + 5 * G1_LEN + SCALAR_LEN + 8 + ph.len());
+    let mut c_octs =
+        Vec::with_capacity(8 + r * (8 + SCALAR_LEN) + 5 * G1_LEN + SCALAR_LEN + 8 + ph.len());
     c_octs.extend_from_slice(&i2osp8(r as u64));
     for (&i, msg) in disclosed_indexes.iter().zip(disclosed_messages) {
         c_octs.extend_from_slice(&i2osp8(i as u64));
@@ -345,5 +414,8 @@ fn challenge_calculate<C: Ciphersuite>(
     }
     c_octs.extend_from_slice(&scalar_to_bytes(&init.domain));
     c_octs.extend_from_slice(&i2osp8(ph.len() as u64));
-    Ok(hash_to_scalar::<C::Expander>(&[&c_octs, ph], &dst(api_id, b"H2S_"))?)
+    Ok(hash_to_scalar::<C::Expander>(
+        &[&c_octs, ph],
+        &dst(api_id, b"H2S_"),
+    )?)
 }

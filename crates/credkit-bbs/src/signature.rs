@@ -2,7 +2,9 @@
 //! `CoreVerify` (sections 3.6.1-3.6.2), and the signature encoding (sections 4.2.4.2-4.2.4.3).
 
 use blstrs::{G1Affine, G1Projective, Scalar};
-use credkit_core::encoding::{g1_from_bytes, g1_to_bytes, nonzero_scalar_from_bytes, scalar_to_bytes, G1_LEN, SCALAR_LEN};
+use credkit_core::encoding::{
+    g1_from_bytes, g1_to_bytes, nonzero_scalar_from_bytes, scalar_to_bytes, G1_LEN, SCALAR_LEN,
+};
 use credkit_core::hash_to_scalar;
 use credkit_core::msm::vartime_multi_exp;
 use ff::Field;
@@ -33,7 +35,11 @@ impl Signature {
     /// not below `r`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, Error> {
         if bytes.len() != Self::LEN {
-            return Err(credkit_core::Error::InvalidLength { expected: Self::LEN, found: bytes.len() }.into());
+            return Err(credkit_core::Error::InvalidLength {
+                expected: Self::LEN,
+                found: bytes.len(),
+            }
+            .into());
         }
         let a = g1_from_bytes(&bytes[..G1_LEN])?;
         let e = nonzero_scalar_from_bytes(&bytes[G1_LEN..])?;
@@ -66,10 +72,21 @@ impl Signature {
 ///
 /// # Errors
 /// [`Error::TooManyMessages`]; [`Error::DegenerateSignature`] with negligible probability.
-pub fn sign<C: Ciphersuite>(sk: &SecretKey, header: &[u8], messages: &[impl AsRef<[u8]>]) -> Result<Signature, Error> {
+pub fn sign<C: Ciphersuite>(
+    sk: &SecretKey,
+    header: &[u8],
+    messages: &[impl AsRef<[u8]>],
+) -> Result<Signature, Error> {
     let message_scalars = messages_to_scalars::<C, _>(messages, C::API_ID)?;
     let generators = create_generators::<C>(messages.len() + 1, C::API_ID)?;
-    core_sign::<C>(sk, sk.public_key(), &generators, header, &message_scalars, C::API_ID)
+    core_sign::<C>(
+        sk,
+        sk.public_key(),
+        &generators,
+        header,
+        &message_scalars,
+        C::API_ID,
+    )
 }
 
 /// `Verify(PK, signature, header, messages)` (section 3.4.2).
@@ -84,13 +101,26 @@ pub fn verify<C: Ciphersuite>(
 ) -> Result<(), Error> {
     let message_scalars = messages_to_scalars::<C, _>(messages, C::API_ID)?;
     let generators = create_generators::<C>(messages.len() + 1, C::API_ID)?;
-    core_verify::<C>(pk, signature, &generators, header, &message_scalars, C::API_ID)
+    core_verify::<C>(
+        pk,
+        signature,
+        &generators,
+        header,
+        &message_scalars,
+        C::API_ID,
+    )
 }
 
 /// Splits generators into `Q_1` and the message generators, checking there are `L + 1`.
-pub(crate) fn split_generators(generators: &Generators, l: usize) -> Result<(&G1Projective, &[G1Projective]), Error> {
+pub(crate) fn split_generators(
+    generators: &Generators,
+    l: usize,
+) -> Result<(&G1Projective, &[G1Projective]), Error> {
     if generators.len() != l + 1 {
-        return Err(Error::GeneratorCount { expected: l + 1, found: generators.len() });
+        return Err(Error::GeneratorCount {
+            expected: l + 1,
+            found: generators.len(),
+        });
     }
     let points = generators.points();
     Ok((&points[0], &points[1..]))
@@ -122,15 +152,23 @@ pub(crate) fn core_sign<C: Ciphersuite>(
     let e = hash_to_scalar::<C::Expander>(&[&e_input], &dst(api_id, b"H2S_"))?;
 
     // B = P1 + Q_1 * domain + H_1 * msg_1 + ... + H_L * msg_L
-    let b = p1::<C>()? + vartime_multi_exp(&[&[*q_1][..], h].concat(), &[&[domain][..], messages].concat())?;
+    let b = p1::<C>()?
+        + vartime_multi_exp(
+            &[&[*q_1][..], h].concat(),
+            &[&[domain][..], messages].concat(),
+        )?;
 
     // A = B * (1 / (SK + e)); SK + e = 0 has probability 2^-255 and yields no signature.
-    let inverse = Option::<Scalar>::from((sk_scalar + e).invert()).ok_or(Error::DegenerateSignature)?;
+    let inverse =
+        Option::<Scalar>::from((sk_scalar + e).invert()).ok_or(Error::DegenerateSignature)?;
     let a = b * inverse;
     if bool::from(a.is_identity()) {
         return Err(Error::DegenerateSignature);
     }
-    Ok(Signature { a: a.to_affine(), e })
+    Ok(Signature {
+        a: a.to_affine(),
+        e,
+    })
 }
 
 /// `CoreVerify(PK, signature, generators, header, messages, api_id)` (section 3.6.2).

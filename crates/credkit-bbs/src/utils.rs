@@ -60,7 +60,10 @@ pub fn calculate_domain<C: Ciphersuite>(
 }
 
 /// `calculate_random_scalars(count)` (section 4.2.1): `OS2IP(get_random(48)) mod r`, each.
-pub(crate) fn calculate_random_scalars(rng: &mut (impl RngCore + CryptoRng), count: usize) -> Vec<Scalar> {
+pub(crate) fn calculate_random_scalars(
+    rng: &mut (impl RngCore + CryptoRng),
+    count: usize,
+) -> Vec<Scalar> {
     let mut okm = [0u8; HASH_TO_SCALAR_EXPAND_LEN];
     let scalars = (0..count)
         .map(|_| {
@@ -75,15 +78,18 @@ pub(crate) fn calculate_random_scalars(rng: &mut (impl RngCore + CryptoRng), cou
 /// `seeded_random_scalars(SEED, DST, count)` (section 8.1, "Mocked Random Scalars"): the
 /// deterministic stand-in for `calculate_random_scalars` with which the fixtures were made.
 #[cfg_attr(not(feature = "hazmat"), allow(dead_code))]
-pub fn seeded_random_scalars<C: Ciphersuite>(seed: &[u8], dst: &[u8], count: usize) -> Result<Vec<Scalar>, Error> {
+pub fn seeded_random_scalars<C: Ciphersuite>(
+    seed: &[u8],
+    dst: &[u8],
+    count: usize,
+) -> Result<Vec<Scalar>, Error> {
     let out_len = HASH_TO_SCALAR_EXPAND_LEN * count;
     if out_len > 65535 {
         return Err(Error::Encoding(credkit_core::Error::ExpandLengthTooLarge));
     }
     let mut v = vec![0u8; out_len];
     C::Expander::expand_message(&[seed], dst, &mut v)?;
-    Ok(v
-        .chunks_exact(HASH_TO_SCALAR_EXPAND_LEN)
+    Ok(v.chunks_exact(HASH_TO_SCALAR_EXPAND_LEN)
         .map(|chunk| {
             let mut okm = [0u8; HASH_TO_SCALAR_EXPAND_LEN];
             okm.copy_from_slice(chunk);

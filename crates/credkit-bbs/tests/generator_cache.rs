@@ -18,7 +18,12 @@ fn cache_for<C: Ciphersuite>() {
         verify::<C>(sk.public_key(), &signature, b"", &msgs[..5]).unwrap();
         sign::<C>(&sk, b"", &msgs[..5]).unwrap();
     }
-    assert_eq!(hash_to_curve_count(), after_first, "{}: repeated calls rehashed generators", C::NAME);
+    assert_eq!(
+        hash_to_curve_count(),
+        after_first,
+        "{}: repeated calls rehashed generators",
+        C::NAME
+    );
 
     // Asking for more extends the chain by exactly the missing points...
     sign::<C>(&sk, b"", &msgs).unwrap();

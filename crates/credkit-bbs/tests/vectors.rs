@@ -5,66 +5,246 @@ use credkit_bbs::fixtures::{run_fixture, Suite};
 
 /// (path under vectors/bbs, contents)
 const FIXTURES: &[(&str, &str)] = &[
-    ("bls12-381-sha-256/keypair.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/keypair.json")),
-    ("bls12-381-sha-256/generators.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/generators.json")),
-    ("bls12-381-sha-256/h2s.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/h2s.json")),
-    ("bls12-381-sha-256/MapMessageToScalarAsHash.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/MapMessageToScalarAsHash.json")),
-    ("bls12-381-sha-256/mockedRng.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/mockedRng.json")),
-    ("bls12-381-sha-256/signature/signature001.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature001.json")),
-    ("bls12-381-sha-256/signature/signature002.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature002.json")),
-    ("bls12-381-sha-256/signature/signature003.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature003.json")),
-    ("bls12-381-sha-256/signature/signature004.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature004.json")),
-    ("bls12-381-sha-256/signature/signature005.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature005.json")),
-    ("bls12-381-sha-256/signature/signature006.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature006.json")),
-    ("bls12-381-sha-256/signature/signature007.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature007.json")),
-    ("bls12-381-sha-256/signature/signature008.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature008.json")),
-    ("bls12-381-sha-256/signature/signature009.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature009.json")),
-    ("bls12-381-sha-256/signature/signature010.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature010.json")),
-    ("bls12-381-sha-256/proof/proof001.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof001.json")),
-    ("bls12-381-sha-256/proof/proof002.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof002.json")),
-    ("bls12-381-sha-256/proof/proof003.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof003.json")),
-    ("bls12-381-sha-256/proof/proof004.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof004.json")),
-    ("bls12-381-sha-256/proof/proof005.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof005.json")),
-    ("bls12-381-sha-256/proof/proof006.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof006.json")),
-    ("bls12-381-sha-256/proof/proof007.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof007.json")),
-    ("bls12-381-sha-256/proof/proof008.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof008.json")),
-    ("bls12-381-sha-256/proof/proof009.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof009.json")),
-    ("bls12-381-sha-256/proof/proof010.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof010.json")),
-    ("bls12-381-sha-256/proof/proof011.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof011.json")),
-    ("bls12-381-sha-256/proof/proof012.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof012.json")),
-    ("bls12-381-sha-256/proof/proof013.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof013.json")),
-    ("bls12-381-sha-256/proof/proof014.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof014.json")),
-    ("bls12-381-sha-256/proof/proof015.json", include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof015.json")),
-    ("bls12-381-shake-256/keypair.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/keypair.json")),
-    ("bls12-381-shake-256/generators.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/generators.json")),
-    ("bls12-381-shake-256/h2s.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/h2s.json")),
-    ("bls12-381-shake-256/MapMessageToScalarAsHash.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/MapMessageToScalarAsHash.json")),
-    ("bls12-381-shake-256/mockedRng.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/mockedRng.json")),
-    ("bls12-381-shake-256/signature/signature001.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature001.json")),
-    ("bls12-381-shake-256/signature/signature002.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature002.json")),
-    ("bls12-381-shake-256/signature/signature003.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature003.json")),
-    ("bls12-381-shake-256/signature/signature004.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature004.json")),
-    ("bls12-381-shake-256/signature/signature005.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature005.json")),
-    ("bls12-381-shake-256/signature/signature006.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature006.json")),
-    ("bls12-381-shake-256/signature/signature007.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature007.json")),
-    ("bls12-381-shake-256/signature/signature008.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature008.json")),
-    ("bls12-381-shake-256/signature/signature009.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature009.json")),
-    ("bls12-381-shake-256/signature/signature010.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature010.json")),
-    ("bls12-381-shake-256/proof/proof001.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof001.json")),
-    ("bls12-381-shake-256/proof/proof002.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof002.json")),
-    ("bls12-381-shake-256/proof/proof003.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof003.json")),
-    ("bls12-381-shake-256/proof/proof004.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof004.json")),
-    ("bls12-381-shake-256/proof/proof005.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof005.json")),
-    ("bls12-381-shake-256/proof/proof006.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof006.json")),
-    ("bls12-381-shake-256/proof/proof007.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof007.json")),
-    ("bls12-381-shake-256/proof/proof008.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof008.json")),
-    ("bls12-381-shake-256/proof/proof009.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof009.json")),
-    ("bls12-381-shake-256/proof/proof010.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof010.json")),
-    ("bls12-381-shake-256/proof/proof011.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof011.json")),
-    ("bls12-381-shake-256/proof/proof012.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof012.json")),
-    ("bls12-381-shake-256/proof/proof013.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof013.json")),
-    ("bls12-381-shake-256/proof/proof014.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof014.json")),
-    ("bls12-381-shake-256/proof/proof015.json", include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof015.json")),
+    (
+        "bls12-381-sha-256/keypair.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/keypair.json"),
+    ),
+    (
+        "bls12-381-sha-256/generators.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/generators.json"),
+    ),
+    (
+        "bls12-381-sha-256/h2s.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/h2s.json"),
+    ),
+    (
+        "bls12-381-sha-256/MapMessageToScalarAsHash.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/MapMessageToScalarAsHash.json"),
+    ),
+    (
+        "bls12-381-sha-256/mockedRng.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/mockedRng.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature001.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature001.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature002.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature002.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature003.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature003.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature004.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature004.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature005.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature005.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature006.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature006.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature007.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature007.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature008.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature008.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature009.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature009.json"),
+    ),
+    (
+        "bls12-381-sha-256/signature/signature010.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/signature/signature010.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof001.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof001.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof002.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof002.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof003.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof003.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof004.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof004.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof005.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof005.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof006.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof006.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof007.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof007.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof008.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof008.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof009.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof009.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof010.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof010.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof011.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof011.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof012.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof012.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof013.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof013.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof014.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof014.json"),
+    ),
+    (
+        "bls12-381-sha-256/proof/proof015.json",
+        include_str!("../../../vectors/bbs/bls12-381-sha-256/proof/proof015.json"),
+    ),
+    (
+        "bls12-381-shake-256/keypair.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/keypair.json"),
+    ),
+    (
+        "bls12-381-shake-256/generators.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/generators.json"),
+    ),
+    (
+        "bls12-381-shake-256/h2s.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/h2s.json"),
+    ),
+    (
+        "bls12-381-shake-256/MapMessageToScalarAsHash.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/MapMessageToScalarAsHash.json"),
+    ),
+    (
+        "bls12-381-shake-256/mockedRng.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/mockedRng.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature001.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature001.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature002.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature002.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature003.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature003.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature004.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature004.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature005.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature005.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature006.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature006.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature007.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature007.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature008.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature008.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature009.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature009.json"),
+    ),
+    (
+        "bls12-381-shake-256/signature/signature010.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/signature/signature010.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof001.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof001.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof002.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof002.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof003.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof003.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof004.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof004.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof005.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof005.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof006.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof006.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof007.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof007.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof008.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof008.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof009.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof009.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof010.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof010.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof011.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof011.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof012.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof012.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof013.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof013.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof014.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof014.json"),
+    ),
+    (
+        "bls12-381-shake-256/proof/proof015.json",
+        include_str!("../../../vectors/bbs/bls12-381-shake-256/proof/proof015.json"),
+    ),
 ];
 
 fn suite_of(path: &str) -> Suite {
@@ -77,10 +257,17 @@ fn every_fixture_passes() {
     for (path, json) in FIXTURES {
         let outcome = run_fixture(suite_of(path), json);
         if !outcome.passed {
-            failures.push(format!("{path} ({}): {}", outcome.case_name, outcome.detail));
+            failures.push(format!(
+                "{path} ({}): {}",
+                outcome.case_name, outcome.detail
+            ));
         }
     }
-    assert!(failures.is_empty(), "failed fixtures:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "failed fixtures:\n{}",
+        failures.join("\n")
+    );
     assert_eq!(FIXTURES.len(), 2 * 30);
 }
 
@@ -90,13 +277,25 @@ fn valid_proofs_and_signatures_are_regenerated_byte_exact() {
         let outcome = run_fixture(suite_of(path), json);
         let valid = json.contains("\"valid\": true");
         if outcome.kind == "proof" && valid {
-            assert!(outcome.detail.contains("regenerated byte-exact"), "{path}: {}", outcome.detail);
+            assert!(
+                outcome.detail.contains("regenerated byte-exact"),
+                "{path}: {}",
+                outcome.detail
+            );
         }
         if outcome.kind == "signature" && valid {
-            assert!(outcome.detail.contains("re-signed byte-exact"), "{path}: {}", outcome.detail);
+            assert!(
+                outcome.detail.contains("re-signed byte-exact"),
+                "{path}: {}",
+                outcome.detail
+            );
         }
         if !valid && (outcome.kind == "proof" || outcome.kind == "signature") {
-            assert!(outcome.detail.starts_with("invalid, rejected"), "{path}: {}", outcome.detail);
+            assert!(
+                outcome.detail.starts_with("invalid, rejected"),
+                "{path}: {}",
+                outcome.detail
+            );
         }
     }
 }
@@ -112,7 +311,11 @@ fn runner_fails_tampered_fixtures() {
             let flipped = !valid.as_bool().unwrap();
             *valid = serde_json::Value::Bool(flipped);
             let outcome = run_fixture(suite, &value.to_string());
-            assert!(!outcome.passed, "{path} with flipped verdict passed: {}", outcome.detail);
+            assert!(
+                !outcome.passed,
+                "{path} with flipped verdict passed: {}",
+                outcome.detail
+            );
         }
     }
     // A wrong expected value in each recomputed fixture kind.
@@ -140,8 +343,15 @@ fn runner_fails_tampered_fixtures() {
 
 #[test]
 fn malformed_files_fail_without_panicking() {
-    for junk in ["", "{", "[]", "{}", "{\"caseName\": 1}", "{\"signerKeyPair\": {}, \"signature\": 5}",
-                 "{\"signerPublicKey\": \"zz\", \"proof\": \"00\", \"result\": {\"valid\": true}}"] {
+    for junk in [
+        "",
+        "{",
+        "[]",
+        "{}",
+        "{\"caseName\": 1}",
+        "{\"signerKeyPair\": {}, \"signature\": 5}",
+        "{\"signerPublicKey\": \"zz\", \"proof\": \"00\", \"result\": {\"valid\": true}}",
+    ] {
         let outcome = run_fixture(Suite::Sha256, junk);
         assert!(!outcome.passed, "{junk:?} passed");
     }

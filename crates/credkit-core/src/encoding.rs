@@ -98,9 +98,14 @@ pub fn g1_from_bytes_allow_identity(bytes: &[u8]) -> Result<G1Affine, Error> {
         expected: G1_LEN,
         found: bytes.len(),
     })?;
-    let p: G1Affine =
-        Option::from(G1Affine::from_compressed_unchecked(array)).ok_or(Error::InvalidPointEncoding)?;
-    check_point(p.is_on_curve().into(), p.is_torsion_free().into(), &p.to_compressed()[..], bytes)?;
+    let p: G1Affine = Option::from(G1Affine::from_compressed_unchecked(array))
+        .ok_or(Error::InvalidPointEncoding)?;
+    check_point(
+        p.is_on_curve().into(),
+        p.is_torsion_free().into(),
+        &p.to_compressed()[..],
+        bytes,
+    )?;
     Ok(p)
 }
 
@@ -122,14 +127,24 @@ pub fn g2_from_bytes_allow_identity(bytes: &[u8]) -> Result<G2Affine, Error> {
         expected: G2_LEN,
         found: bytes.len(),
     })?;
-    let p: G2Affine =
-        Option::from(G2Affine::from_compressed_unchecked(array)).ok_or(Error::InvalidPointEncoding)?;
-    check_point(p.is_on_curve().into(), p.is_torsion_free().into(), &p.to_compressed()[..], bytes)?;
+    let p: G2Affine = Option::from(G2Affine::from_compressed_unchecked(array))
+        .ok_or(Error::InvalidPointEncoding)?;
+    check_point(
+        p.is_on_curve().into(),
+        p.is_torsion_free().into(),
+        &p.to_compressed()[..],
+        bytes,
+    )?;
     Ok(p)
 }
 
 /// The checks shared by both groups, after decompression succeeded.
-fn check_point(on_curve: bool, torsion_free: bool, reencoded: &[u8], input: &[u8]) -> Result<(), Error> {
+fn check_point(
+    on_curve: bool,
+    torsion_free: bool,
+    reencoded: &[u8],
+    input: &[u8],
+) -> Result<(), Error> {
     // blst decompresses only to points on the curve and rejects coordinates >= p; both checks
     // are repeated here so that this function's contract does not rest on that detail.
     if !on_curve || reencoded != input {

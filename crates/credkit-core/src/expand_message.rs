@@ -72,7 +72,10 @@ impl DstPrime {
         };
         // DST_prime = DST || I2OSP(len(DST), 1); len <= 255 by construction.
         bytes[len] = len as u8;
-        DstPrime { bytes, len: len + 1 }
+        DstPrime {
+            bytes,
+            len: len + 1,
+        }
     }
 
     fn as_bytes(&self) -> &[u8] {

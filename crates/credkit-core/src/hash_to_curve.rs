@@ -4,7 +4,7 @@
 //!   sections 8.8.1 and 8.8.2) run in blst, the fastest implementation.
 //! - `BLS12381G1_XOF:SHAKE-256_SSWU_RO_`, which the BBS draft defines in its appendix A.1, runs
 //!   the pure-Rust SSWU map and cofactor clearing of [`bls12_381`] over our own
-//!   [`XofShake256`](crate::expand_message::XofShake256) expander; blst has no SHAKE-256.
+//!   [`XofShake256`] expander; blst has no SHAKE-256.
 //! - The non-uniform `encode_to_curve` variants (`_NU_`) are provided for completeness, also
 //!   through [`bls12_381`].
 //!

@@ -36,7 +36,10 @@ const WINDOWS: usize = 256 / WINDOW;
 
 fn check_lengths(points: usize, scalars: usize) -> Result<(), Error> {
     if points != scalars {
-        return Err(Error::LengthMismatch { left: points, right: scalars });
+        return Err(Error::LengthMismatch {
+            left: points,
+            right: scalars,
+        });
     }
     Ok(())
 }
@@ -45,7 +48,10 @@ fn check_lengths(points: usize, scalars: usize) -> Result<(), Error> {
 ///
 /// # Errors
 /// [`Error::LengthMismatch`] when the slices differ in length.
-pub fn vartime_multi_exp(points: &[G1Projective], scalars: &[Scalar]) -> Result<G1Projective, Error> {
+pub fn vartime_multi_exp(
+    points: &[G1Projective],
+    scalars: &[Scalar],
+) -> Result<G1Projective, Error> {
     check_lengths(points.len(), scalars.len())?;
     if points.is_empty() {
         // blst indexes the first point unconditionally.

@@ -27,7 +27,9 @@ pub struct SecretScalar {
 impl SecretScalar {
     /// Wraps a scalar.
     pub fn new(s: Scalar) -> Self {
-        SecretScalar { limbs: blst::blst_fr::from(s).l }
+        SecretScalar {
+            limbs: blst::blst_fr::from(s).l,
+        }
     }
 
     /// The scalar, for arithmetic. Keep the copy short-lived.

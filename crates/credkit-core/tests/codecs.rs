@@ -1,6 +1,8 @@
 //! Every decoder rejects every class of malformed input with its own error.
 
-use credkit_core::curve::{Field, G1Affine, G1Projective, G2Affine, Group, PrimeCurveAffine, Scalar};
+use credkit_core::curve::{
+    Field, G1Affine, G1Projective, G2Affine, Group, PrimeCurveAffine, Scalar,
+};
 use credkit_core::encoding::*;
 use credkit_core::msm::{ct_multi_exp, vartime_multi_exp};
 use credkit_core::{hash_to_scalar, scalar_from_okm, Error};
@@ -14,13 +16,25 @@ const R: [u8; 32] = [
 
 #[test]
 fn scalar_decoding() {
-    assert_eq!(scalar_from_bytes(&[0u8; 31]), Err(Error::InvalidLength { expected: 32, found: 31 }));
+    assert_eq!(
+        scalar_from_bytes(&[0u8; 31]),
+        Err(Error::InvalidLength {
+            expected: 32,
+            found: 31
+        })
+    );
     assert_eq!(scalar_from_bytes(&R), Err(Error::NonCanonicalScalar));
     let mut r_minus_1 = R;
     r_minus_1[31] = 0;
-    assert_eq!(scalar_to_bytes(&scalar_from_bytes(&r_minus_1).unwrap()), r_minus_1);
+    assert_eq!(
+        scalar_to_bytes(&scalar_from_bytes(&r_minus_1).unwrap()),
+        r_minus_1
+    );
     assert_eq!(scalar_from_bytes(&[0u8; 32]), Ok(Scalar::from(0u64)));
-    assert_eq!(nonzero_scalar_from_bytes(&[0u8; 32]), Err(Error::ZeroScalar));
+    assert_eq!(
+        nonzero_scalar_from_bytes(&[0u8; 32]),
+        Err(Error::ZeroScalar)
+    );
 }
 
 #[test]
@@ -39,7 +53,10 @@ fn okm_reduction_matches_wide_arithmetic() {
 #[test]
 fn hash_to_scalar_rejects_long_dst() {
     use credkit_core::expand_message::XmdSha256;
-    assert_eq!(hash_to_scalar::<XmdSha256>(&[b"m"], &[0u8; 256]), Err(Error::DstTooLong));
+    assert_eq!(
+        hash_to_scalar::<XmdSha256>(&[b"m"], &[0u8; 256]),
+        Err(Error::DstTooLong)
+    );
     assert!(hash_to_scalar::<XmdSha256>(&[b"m"], &[0u8; 255]).is_ok());
 }
 
@@ -48,7 +65,13 @@ fn g1_decoding() {
     let g = G1Affine::generator();
     let bytes = g1_to_bytes(&g);
     assert_eq!(g1_from_bytes(&bytes), Ok(g));
-    assert_eq!(g1_from_bytes(&bytes[..47]), Err(Error::InvalidLength { expected: 48, found: 47 }));
+    assert_eq!(
+        g1_from_bytes(&bytes[..47]),
+        Err(Error::InvalidLength {
+            expected: 48,
+            found: 47
+        })
+    );
     // Compression flag cleared: not a valid compressed encoding.
     let mut bad = bytes;
     bad[0] &= 0x7f;
@@ -56,10 +79,16 @@ fn g1_decoding() {
     // Identity, and the identity with the sign bit set (non-canonical).
     let identity = g1_to_bytes(&G1Affine::identity());
     assert_eq!(g1_from_bytes(&identity), Err(Error::IdentityPoint));
-    assert_eq!(g1_from_bytes_allow_identity(&identity), Ok(G1Affine::identity()));
+    assert_eq!(
+        g1_from_bytes_allow_identity(&identity),
+        Ok(G1Affine::identity())
+    );
     let mut signed_identity = identity;
     signed_identity[0] |= 0x20;
-    assert_eq!(g1_from_bytes_allow_identity(&signed_identity), Err(Error::InvalidPointEncoding));
+    assert_eq!(
+        g1_from_bytes_allow_identity(&signed_identity),
+        Err(Error::InvalidPointEncoding)
+    );
     // x = p (not reduced).
     let mut x_is_p = hex::decode("1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab").unwrap();
     x_is_p[0] |= 0x80;
@@ -84,7 +113,10 @@ fn g1_off_subgroup() -> [u8; 48] {
 
 #[test]
 fn g1_subgroup_check() {
-    assert_eq!(g1_from_bytes(&g1_off_subgroup()), Err(Error::PointNotInSubgroup));
+    assert_eq!(
+        g1_from_bytes(&g1_off_subgroup()),
+        Err(Error::PointNotInSubgroup)
+    );
 }
 
 #[test]
@@ -92,8 +124,17 @@ fn g2_decoding() {
     let g = G2Affine::generator();
     let bytes = g2_to_bytes(&g);
     assert_eq!(g2_from_bytes(&bytes), Ok(g));
-    assert_eq!(g2_from_bytes(&bytes[1..]), Err(Error::InvalidLength { expected: 96, found: 95 }));
-    assert_eq!(g2_from_bytes(&g2_to_bytes(&G2Affine::identity())), Err(Error::IdentityPoint));
+    assert_eq!(
+        g2_from_bytes(&bytes[1..]),
+        Err(Error::InvalidLength {
+            expected: 96,
+            found: 95
+        })
+    );
+    assert_eq!(
+        g2_from_bytes(&g2_to_bytes(&G2Affine::identity())),
+        Err(Error::IdentityPoint)
+    );
     let mut bad = bytes;
     bad[0] &= 0x7f;
     assert_eq!(g2_from_bytes(&bad), Err(Error::InvalidPointEncoding));
@@ -106,7 +147,10 @@ fn g2_decoding() {
             .filter(|p| !bool::from(p.is_torsion_free()))
             .map(|_| enc)
     });
-    assert_eq!(g2_from_bytes(&found.unwrap()), Err(Error::PointNotInSubgroup));
+    assert_eq!(
+        g2_from_bytes(&found.unwrap()),
+        Err(Error::PointNotInSubgroup)
+    );
 }
 
 proptest! {
@@ -144,12 +188,26 @@ fn msm_edge_cases() {
     let g = G1Projective::generator();
     let minus_one = -Scalar::from(1u64);
     let points = [g, G1Projective::identity(), g.double(), g];
-    let scalars = [minus_one, Scalar::from(5u64), Scalar::from(0u64), Scalar::from(1u64)];
+    let scalars = [
+        minus_one,
+        Scalar::from(5u64),
+        Scalar::from(0u64),
+        Scalar::from(1u64),
+    ];
     // -G + 0 + 0 + G = identity.
-    assert_eq!(ct_multi_exp(&points, &scalars).unwrap(), G1Projective::identity());
-    assert_eq!(vartime_multi_exp(&points, &scalars).unwrap(), G1Projective::identity());
+    assert_eq!(
+        ct_multi_exp(&points, &scalars).unwrap(),
+        G1Projective::identity()
+    );
+    assert_eq!(
+        vartime_multi_exp(&points, &scalars).unwrap(),
+        G1Projective::identity()
+    );
     assert_eq!(ct_multi_exp(&[], &[]).unwrap(), G1Projective::identity());
-    assert_eq!(vartime_multi_exp(&[], &[]).unwrap(), G1Projective::identity());
+    assert_eq!(
+        vartime_multi_exp(&[], &[]).unwrap(),
+        G1Projective::identity()
+    );
     assert_eq!(ct_multi_exp(&[g], &[minus_one]).unwrap(), -g);
     assert_eq!(
         ct_multi_exp(&[g], &[]).unwrap_err(),

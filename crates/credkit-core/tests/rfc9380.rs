@@ -1,7 +1,9 @@
 //! RFC 9380 test vectors (appendices J and K), vendored verbatim in `vectors/hash-to-curve`.
 
 use credkit_core::curve::{G1Affine, G2Affine};
-use credkit_core::expand_message::{ExpandMessage, ExpandMsgXmd, ExpandMsgXof, XmdSha256, XofShake256};
+use credkit_core::expand_message::{
+    ExpandMessage, ExpandMsgXmd, ExpandMsgXof, XmdSha256, XofShake256,
+};
 use credkit_core::hash_to_curve::*;
 use serde::Deserialize;
 
@@ -47,13 +49,31 @@ macro_rules! vector {
 fn expand_message_vectors() {
     let mut n = 0;
     n += run_expand::<XmdSha256>("K.1", vector!("expand_message_xmd_SHA256_38.json"));
-    n += run_expand::<XmdSha256>("K.2 long DST", vector!("expand_message_xmd_SHA256_256.json"));
-    n += run_expand::<ExpandMsgXmd<sha2::Sha512>>("K.3", vector!("expand_message_xmd_SHA512_38.json"));
-    n += run_expand::<ExpandMsgXof<sha3::Shake128, 128>>("K.4", vector!("expand_message_xof_SHAKE128_36.json"));
-    n += run_expand::<ExpandMsgXof<sha3::Shake128, 128>>("K.5 long DST", vector!("expand_message_xof_SHAKE128_256.json"));
-    n += run_expand::<ExpandMsgXof<sha3::Shake256, 256>>("K.6", vector!("expand_message_xof_SHAKE256_36.json"));
+    n += run_expand::<XmdSha256>(
+        "K.2 long DST",
+        vector!("expand_message_xmd_SHA256_256.json"),
+    );
+    n += run_expand::<ExpandMsgXmd<sha2::Sha512>>(
+        "K.3",
+        vector!("expand_message_xmd_SHA512_38.json"),
+    );
+    n += run_expand::<ExpandMsgXof<sha3::Shake128, 128>>(
+        "K.4",
+        vector!("expand_message_xof_SHAKE128_36.json"),
+    );
+    n += run_expand::<ExpandMsgXof<sha3::Shake128, 128>>(
+        "K.5 long DST",
+        vector!("expand_message_xof_SHAKE128_256.json"),
+    );
+    n += run_expand::<ExpandMsgXof<sha3::Shake256, 256>>(
+        "K.6",
+        vector!("expand_message_xof_SHAKE256_36.json"),
+    );
     // K.6 uses k = 256, BBS's SHAKE-256 uses k = 128: identical whenever the DST is short.
-    n += run_expand::<XofShake256>("K.6 at k=128", vector!("expand_message_xof_SHAKE256_36.json"));
+    n += run_expand::<XofShake256>(
+        "K.6 at k=128",
+        vector!("expand_message_xof_SHAKE256_36.json"),
+    );
     assert_eq!(n, 7 * 10, "every vector ran");
 }
 
@@ -111,12 +131,28 @@ fn run_g2(name: &str, json: &str, f: fn(&[u8], &[u8]) -> credkit_core::curve::G2
 
 #[test]
 fn hash_to_g1_vectors() {
-    run_g1("J.9.1", vector!("BLS12381G1_XMD:SHA-256_SSWU_RO_.json"), hash_to_g1_xmd_sha256);
-    run_g1("J.9.2", vector!("BLS12381G1_XMD:SHA-256_SSWU_NU_.json"), encode_to_g1_xmd_sha256);
+    run_g1(
+        "J.9.1",
+        vector!("BLS12381G1_XMD:SHA-256_SSWU_RO_.json"),
+        hash_to_g1_xmd_sha256,
+    );
+    run_g1(
+        "J.9.2",
+        vector!("BLS12381G1_XMD:SHA-256_SSWU_NU_.json"),
+        encode_to_g1_xmd_sha256,
+    );
 }
 
 #[test]
 fn hash_to_g2_vectors() {
-    run_g2("J.10.1", vector!("BLS12381G2_XMD:SHA-256_SSWU_RO_.json"), hash_to_g2_xmd_sha256);
-    run_g2("J.10.2", vector!("BLS12381G2_XMD:SHA-256_SSWU_NU_.json"), encode_to_g2_xmd_sha256);
+    run_g2(
+        "J.10.1",
+        vector!("BLS12381G2_XMD:SHA-256_SSWU_RO_.json"),
+        hash_to_g2_xmd_sha256,
+    );
+    run_g2(
+        "J.10.2",
+        vector!("BLS12381G2_XMD:SHA-256_SSWU_NU_.json"),
+        encode_to_g2_xmd_sha256,
+    );
 }
