@@ -6,7 +6,7 @@
 //! hashed so far, and extends it only when a caller needs more: repeated calls never rehash.
 
 use std::collections::hash_map::{Entry, HashMap};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use blstrs::{G1Affine, G1Projective};
 use credkit_core::encoding::{g1_to_bytes, G1_LEN};
@@ -70,8 +70,8 @@ struct ChainState {
 
 type CacheKey = (&'static str, Vec<u8>, Vec<u8>, Vec<u8>);
 
-fn cache() -> &'static Mutex<HashMap<CacheKey, ChainState>> {
-    static CACHE: OnceLock<Mutex<HashMap<CacheKey, ChainState>>> = OnceLock::new();
+fn cache() -> &'static RwLock<HashMap<CacheKey, ChainState>> {
+    static CACHE: OnceLock<RwLock<HashMap<CacheKey, ChainState>>> = OnceLock::new();
     CACHE.get_or_init(Default::default)
 }
 
@@ -114,17 +114,24 @@ fn generators_from_seed<C: Ciphersuite>(
     if count > MAX_MESSAGES + 1 {
         return Err(Error::TooManyMessages(count.saturating_sub(1)));
     }
-    // A poisoned lock only means another thread panicked mid-extension; the state it left is
-    // consistent (the chain is replaced whole), so carry on with it.
+    let key = (C::NAME, generator_seed, seed_dst, generator_dst);
+    // Fast path: the chain is already long enough. A poisoned lock only means another thread
+    // panicked mid-extension; a chain is replaced whole, so the state is consistent.
+    {
+        let cache = cache()
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(state) = cache.get(&key).filter(|s| s.chain.points.len() >= count) {
+            return Ok(Generators {
+                chain: state.chain.clone(),
+                count,
+            });
+        }
+    }
     let mut cache = cache()
-        .lock()
+        .write()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    let key = (
-        C::NAME,
-        generator_seed,
-        seed_dst.clone(),
-        generator_dst.clone(),
-    );
+    let (seed_dst, generator_dst) = (key.2.clone(), key.3.clone());
     let state = match cache.entry(key) {
         Entry::Occupied(entry) => entry.into_mut(),
         Entry::Vacant(entry) => {
