@@ -53,6 +53,10 @@ pub enum Error {
         /// What was supplied.
         found: usize,
     },
+    /// The random scalar `r2` of proof generation was zero (it must be inverted). From a real
+    /// random number generator this has probability 2^-255.
+    #[error("random scalar r2 is zero")]
+    ZeroRandomScalar,
     /// The number of generators does not match the number of messages plus one.
     #[error("expected {expected} generators, found {found}")]
     GeneratorCount {

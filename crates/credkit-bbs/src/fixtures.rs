@@ -361,7 +361,8 @@ fn generators_fixture<C: Ciphersuite>(v: &Value) -> Checked {
 fn mocked_rng_fixture<C: Ciphersuite>(v: &Value) -> Checked {
     let count = field(v, "count")?
         .as_u64()
-        .ok_or("`count` is not a number")? as usize;
+        .and_then(|c| usize::try_from(c).ok())
+        .ok_or("`count` is not a count")?;
     let dst = bytes(v, "dst")?;
     expect_eq(
         "dst",

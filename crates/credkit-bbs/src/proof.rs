@@ -300,8 +300,7 @@ pub(crate) fn core_proof_gen<C: Ciphersuite>(
         challenge_calculate::<C>(&init, &disclosed_messages, disclosed_indexes, ph, api_id)?;
 
     // ProofFinalize (section 3.7.2)
-    let r3 = Option::<Scalar>::from(r2.invert())
-        .ok_or(Error::Encoding(credkit_core::Error::ZeroScalar))?;
+    let r3 = Option::<Scalar>::from(r2.invert()).ok_or(Error::ZeroRandomScalar)?;
     let proof = Proof {
         a_bar: init.a_bar,
         b_bar: init.b_bar,

@@ -83,10 +83,11 @@ pub fn seeded_random_scalars<C: Ciphersuite>(
     dst: &[u8],
     count: usize,
 ) -> Result<Vec<Scalar>, Error> {
-    let out_len = HASH_TO_SCALAR_EXPAND_LEN * count;
-    if out_len > 65535 {
-        return Err(Error::Encoding(credkit_core::Error::ExpandLengthTooLarge));
-    }
+    // ABORT if count * expand_len > 65535.
+    let out_len = HASH_TO_SCALAR_EXPAND_LEN
+        .checked_mul(count)
+        .filter(|&len| len <= 65535)
+        .ok_or(Error::Encoding(credkit_core::Error::ExpandLengthTooLarge))?;
     let mut v = vec![0u8; out_len];
     C::Expander::expand_message(&[seed], dst, &mut v)?;
     Ok(v.chunks_exact(HASH_TO_SCALAR_EXPAND_LEN)

@@ -243,3 +243,42 @@ fn empty_message_lists() {
         Err(Error::InvalidProof)
     );
 }
+
+#[test]
+fn hazmat_misuse() {
+    use credkit_bbs::hazmat::{
+        mocked_random_scalars, proof_gen_with_scalars, seeded_random_scalars,
+    };
+    // Section 8.1: at most 170 mocked scalars with SHA-256 (255 blocks), 1365 with SHAKE-256
+    // (65535 bytes); and count * 48 must not overflow on the way.
+    assert!(seeded_random_scalars::<Sha>(b"seed", b"dst", 170).is_ok());
+    assert_eq!(
+        seeded_random_scalars::<Sha>(b"seed", b"dst", 171).unwrap_err(),
+        Error::Encoding(Enc::ExpandLengthTooLarge)
+    );
+    assert!(seeded_random_scalars::<Shake>(b"seed", b"dst", 1365).is_ok());
+    assert_eq!(
+        seeded_random_scalars::<Shake>(b"seed", b"dst", 1366).unwrap_err(),
+        Error::Encoding(Enc::ExpandLengthTooLarge)
+    );
+    assert_eq!(
+        seeded_random_scalars::<Sha>(b"seed", b"dst", usize::MAX / 16).unwrap_err(),
+        Error::Encoding(Enc::ExpandLengthTooLarge)
+    );
+    let (sk, msgs, sig) = fixture();
+    let pk = sk.public_key();
+    let mut scalars = mocked_random_scalars::<Sha>(5 + 3).unwrap();
+    assert_eq!(
+        proof_gen_with_scalars::<Sha>(pk, &sig, b"hdr", b"", &msgs, &[0], &scalars[..7])
+            .unwrap_err(),
+        Error::RandomScalarCount {
+            expected: 8,
+            found: 7
+        }
+    );
+    scalars[1] = credkit_core::curve::Scalar::from(0u64);
+    assert_eq!(
+        proof_gen_with_scalars::<Sha>(pk, &sig, b"hdr", b"", &msgs, &[0], &scalars).unwrap_err(),
+        Error::ZeroRandomScalar
+    );
+}

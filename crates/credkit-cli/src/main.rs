@@ -1,1 +1,75 @@
-fn main(){}
+//! `credkit`: parses the command line, runs the command, and decides what is printed when it
+//! fails and with which exit status the process ends.
+//!
+//! Exit status: 0 success; 1 a command reported a failure (a fixture failed) or a user error;
+//! 2 a usage error (clap's); 255 an internal error. A closed output pipe ends quietly, with 141.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+use credkit_cli::cli::{Cli, Command};
+use credkit_cli::commands::{self, Status};
+use credkit_cli::{CommandError, CommandErrorKind};
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // `--help` and `--version` are "errors" that go to stdout and exit with 0.
+            let code = if e.use_stderr() { 2 } else { 0 };
+            // Nothing more can be done if even this cannot be printed.
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = dispatch(&cli, &mut out).and_then(|status| {
+        out.flush()?;
+        Ok(status)
+    });
+    match result {
+        Ok(status) => ExitCode::from(status.exit_code()),
+        Err(err) => {
+            report(&err);
+            ExitCode::from(err.exit_code())
+        }
+    }
+}
+
+/// Runs the command `cli` names, writing its report to `out`.
+fn dispatch(cli: &Cli, out: &mut impl Write) -> Result<Status, CommandError> {
+    match &cli.command {
+        Command::Vectors(args) => commands::vectors::run(args, out),
+        Command::Bench(args) => commands::bench::run(args, out),
+    }
+}
+
+/// Prints an error and its hints on stderr, worded by its kind.
+fn report(err: &CommandError) {
+    if err.is_broken_pipe() {
+        // `credkit vectors ... | head`: the reader is gone, and nobody is left to tell.
+        return;
+    }
+    let stderr = io::stderr();
+    let mut e = stderr.lock();
+    let prefix = match err.kind() {
+        CommandErrorKind::User | CommandErrorKind::Usage => "error",
+        CommandErrorKind::Internal => "internal error",
+    };
+    // Writes to stderr that fail have nowhere else to go.
+    let _ = writeln!(e, "{prefix}: {}", err.message());
+    for hint in err.hints() {
+        let _ = writeln!(e, "hint: {hint}");
+    }
+    if err.kind() == CommandErrorKind::Internal && err.hints().is_empty() {
+        let _ = writeln!(
+            e,
+            "hint: this is a bug in credkit, or a failure of this machine; please report it"
+        );
+    }
+}

@@ -1,0 +1,20 @@
+//! # credkit-cli
+//!
+//! The `credkit` command-line tool. `src/main.rs` parses the command line, dispatches to a
+//! command and decides what is printed on error and with which exit status; the command line
+//! ([`cli`]), the commands ([`commands`]) and their error type ([`error`]) live here, where
+//! unit tests reach them:
+//!
+//! - `credkit vectors PATH...`: runs fixture files of the published IETF BBS format
+//!   ([`commands::vectors`]);
+//! - `credkit bench`: times the BBS operations and the curve operations beneath them
+//!   ([`commands::bench`]).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+
+pub use error::{CommandError, CommandErrorKind};
