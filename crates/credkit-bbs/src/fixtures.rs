@@ -16,8 +16,8 @@
 use serde_json::Value;
 
 use crate::hazmat::{
-    calculate_domain, core_sign_with, create_generators, messages_to_scalars,
-    mocked_random_scalars, p1, proof_gen_with_scalars, seeded_random_scalars,
+    calculate_domain, core_sign, create_generators, messages_to_scalars, mocked_random_scalars, p1,
+    proof_gen_with_scalars, seeded_random_scalars,
 };
 use crate::{
     proof_verify, verify, Bls12381Sha256, Bls12381Shake256, Ciphersuite, Proof, PublicKey,
@@ -230,7 +230,7 @@ fn signature_fixture<C: Ciphersuite>(v: &Value) -> Checked {
             messages_to_scalars::<C, _>(&messages, C::API_ID).map_err(|e| e.to_string())?;
         let generators =
             create_generators::<C>(messages.len() + 1, C::API_ID).map_err(|e| e.to_string())?;
-        let resigned = core_sign_with::<C>(&sk, &pk, &generators, &header, &scalars, C::API_ID)
+        let resigned = core_sign::<C>(&sk, &pk, &generators, &header, &scalars, C::API_ID)
             .map_err(|e| e.to_string())?;
         expect_eq("re-signed signature", &resigned.to_bytes(), &sig_bytes)?;
         checks.push_str(", re-signed byte-exact");

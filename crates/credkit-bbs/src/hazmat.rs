@@ -11,102 +11,13 @@ use blstrs::Scalar;
 
 use crate::ciphersuite::{dst, Ciphersuite};
 pub use crate::generators::{create_generators, hash_to_curve_count, p1, Generators};
-use crate::key::{PublicKey, SecretKey};
-use crate::proof::{core_proof_gen, core_proof_verify, Proof};
-use crate::signature::{core_sign, core_verify, Signature};
+use crate::key::PublicKey;
+pub use crate::proof::{core_proof_gen as core_proof_gen_with_scalars, core_proof_verify};
+use crate::proof::{core_proof_gen, Proof};
+use crate::signature::Signature;
+pub use crate::signature::{core_sign, core_verify};
 pub use crate::utils::{calculate_domain, messages_to_scalars, seeded_random_scalars};
 use crate::Error;
-
-/// `CoreSign(SK, PK, generators, header, messages, api_id)` (section 3.6.1).
-///
-/// `pk` is hashed into the domain as given: pass the key's own public key unless a test
-/// needs otherwise.
-///
-/// # Errors
-/// [`Error::GeneratorCount`] unless there are `messages.len() + 1` generators.
-pub fn core_sign_with<C: Ciphersuite>(
-    sk: &SecretKey,
-    pk: &PublicKey,
-    generators: &Generators,
-    header: &[u8],
-    messages: &[Scalar],
-    api_id: &[u8],
-) -> Result<Signature, Error> {
-    core_sign::<C>(sk, pk, generators, header, messages, api_id)
-}
-
-/// `CoreVerify(PK, signature, generators, header, messages, api_id)` (section 3.6.2).
-///
-/// # Errors
-/// [`Error::InvalidSignature`], [`Error::GeneratorCount`].
-pub fn core_verify_with<C: Ciphersuite>(
-    pk: &PublicKey,
-    signature: &Signature,
-    generators: &Generators,
-    header: &[u8],
-    messages: &[Scalar],
-    api_id: &[u8],
-) -> Result<(), Error> {
-    core_verify::<C>(pk, signature, generators, header, messages, api_id)
-}
-
-/// `CoreProofGen` (section 3.6.3) with caller-chosen `random_scalars`
-/// `(r1, r2, e~, r1~, r3~, m~_j1, ..., m~_jU)`.
-///
-/// # Errors
-/// [`Error::RandomScalarCount`], [`Error::GeneratorCount`], [`Error::IndexOutOfRange`],
-/// [`Error::IndexesNotAscending`].
-#[allow(clippy::too_many_arguments)]
-pub fn core_proof_gen_with_scalars<C: Ciphersuite>(
-    pk: &PublicKey,
-    signature: &Signature,
-    generators: &Generators,
-    header: &[u8],
-    ph: &[u8],
-    messages: &[Scalar],
-    disclosed_indexes: &[usize],
-    api_id: &[u8],
-    random_scalars: &[Scalar],
-) -> Result<Proof, Error> {
-    core_proof_gen::<C>(
-        pk,
-        signature,
-        generators,
-        header,
-        ph,
-        messages,
-        disclosed_indexes,
-        api_id,
-        random_scalars,
-    )
-}
-
-/// `CoreProofVerify` (section 3.6.4).
-///
-/// # Errors
-/// [`Error::InvalidProof`] and the argument errors of [`crate::proof_verify`].
-#[allow(clippy::too_many_arguments)]
-pub fn core_proof_verify_with<C: Ciphersuite>(
-    pk: &PublicKey,
-    proof: &Proof,
-    generators: &Generators,
-    header: &[u8],
-    ph: &[u8],
-    disclosed_messages: &[Scalar],
-    disclosed_indexes: &[usize],
-    api_id: &[u8],
-) -> Result<(), Error> {
-    core_proof_verify::<C>(
-        pk,
-        proof,
-        generators,
-        header,
-        ph,
-        disclosed_messages,
-        disclosed_indexes,
-        api_id,
-    )
-}
 
 /// `ProofGen` of the BBS Signatures Interface (section 3.4.3) with caller-chosen random scalars.
 ///

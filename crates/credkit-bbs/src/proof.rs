@@ -228,8 +228,12 @@ struct InitResult {
 /// Every multiplication that involves the signature, an undisclosed message or a random
 /// scalar is constant time ([`ct_multi_exp`]); only `P1 + Q_1 * domain + sum(H_i * msg_i)` over
 /// the disclosed messages is variable time.
+///
+/// # Errors
+/// [`Error::RandomScalarCount`], [`Error::GeneratorCount`], [`Error::IndexOutOfRange`],
+/// [`Error::IndexesNotAscending`], [`Error::ZeroRandomScalar`].
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn core_proof_gen<C: Ciphersuite>(
+pub fn core_proof_gen<C: Ciphersuite>(
     pk: &PublicKey,
     signature: &Signature,
     generators: &Generators,
@@ -320,8 +324,11 @@ pub(crate) fn core_proof_gen<C: Ciphersuite>(
 }
 
 /// `CoreProofVerify` (section 3.6.4) with `ProofVerifyInit` (section 3.7.3).
+///
+/// # Errors
+/// [`Error::InvalidProof`] and the argument errors of [`proof_verify`].
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn core_proof_verify<C: Ciphersuite>(
+pub fn core_proof_verify<C: Ciphersuite>(
     pk: &PublicKey,
     proof: &Proof,
     generators: &Generators,

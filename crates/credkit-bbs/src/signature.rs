@@ -130,7 +130,12 @@ pub(crate) fn split_generators(
 ///
 /// `B` is a variable-time multi-scalar multiplication in the messages (which the signer
 /// holds in the clear); `A = B * (1 / (SK + e))` is blst's constant-time multiplication.
-pub(crate) fn core_sign<C: Ciphersuite>(
+/// `pk` is hashed into the domain as given: pass the key's own public key.
+///
+/// # Errors
+/// [`Error::GeneratorCount`] unless there are `messages.len() + 1` generators;
+/// [`Error::DegenerateSignature`] with negligible probability.
+pub fn core_sign<C: Ciphersuite>(
     sk: &SecretKey,
     pk: &PublicKey,
     generators: &Generators,
@@ -175,7 +180,10 @@ pub(crate) fn core_sign<C: Ciphersuite>(
 ///
 /// Computes `A * e - B` in one multi-scalar multiplication and checks
 /// `h(A, W) * h(A * e - B, BP2) = 1` with one final exponentiation.
-pub(crate) fn core_verify<C: Ciphersuite>(
+///
+/// # Errors
+/// [`Error::InvalidSignature`]; [`Error::GeneratorCount`].
+pub fn core_verify<C: Ciphersuite>(
     pk: &PublicKey,
     signature: &Signature,
     generators: &Generators,
