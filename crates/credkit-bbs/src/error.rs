@@ -5,7 +5,7 @@
 /// Variants are grouped by cause. *Input* variants can be triggered by untrusted bytes or
 /// arguments (a verifier sees them on hostile input); *verification* variants are deliberately
 /// opaque: a verifier learns that a signature or proof is invalid, not why.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     // ---- input ----
@@ -43,6 +43,83 @@ pub enum Error {
     /// `KeyGen` key info longer than 65535 bytes.
     #[error("key info must be at most 65535 bytes")]
     KeyInfoTooLong,
+
+    // ---- input: credential documents ----
+    /// A JSON document could not be read: syntax, a missing or unknown field, or a value of
+    /// the wrong JSON type (the message names the field, line and column).
+    #[error("{0}")]
+    Json(crate::credential::JsonError),
+    /// A document of another type than expected (a presentation where a credential belongs).
+    #[error("expected a `{expected}` document, found `{found}`")]
+    WrongDocumentType {
+        /// The expected `type`.
+        expected: &'static str,
+        /// The `type` found (at most 64 characters of it).
+        found: String,
+    },
+    /// A document version this implementation does not read.
+    #[error("unsupported `{document}` document version {found} (this build reads version 1)")]
+    UnsupportedVersion {
+        /// The document type.
+        document: &'static str,
+        /// The version found.
+        found: u64,
+    },
+    /// A byte string field that is not base64url without padding.
+    #[error("field `{field}` is not base64url without padding")]
+    InvalidBase64 {
+        /// The field.
+        field: &'static str,
+    },
+    /// A schema id that is empty, longer than 256 bytes or not printable ASCII.
+    #[error("schema id must be 1 to 256 printable ASCII characters")]
+    InvalidSchemaId,
+    /// A schema without attributes.
+    #[error("a schema needs at least one attribute")]
+    EmptySchema,
+    /// An attribute name outside `[a-z][a-z0-9_]{0,63}`.
+    #[error("invalid attribute name `{0}`: use 1 to 64 characters a-z, 0-9 and _, starting with a letter")]
+    InvalidAttributeName(String),
+    /// An attribute named twice in a schema.
+    #[error("attribute `{0}` appears twice in the schema")]
+    DuplicateAttribute(String),
+    /// An attribute the schema does not have.
+    #[error("attribute `{0}` is not in the schema")]
+    UnknownAttribute(String),
+    /// An attribute of the schema without a value.
+    #[error("attribute `{0}` is missing")]
+    MissingAttribute(String),
+    /// An attribute value of the wrong type.
+    #[error("attribute `{name}` must be of type {expected}")]
+    AttributeType {
+        /// The attribute.
+        name: String,
+        /// Its type in the schema.
+        expected: crate::credential::AttributeType,
+    },
+    /// A date attribute that is not a real `YYYY-MM-DD` date.
+    #[error("attribute `{0}` is not a calendar date YYYY-MM-DD")]
+    InvalidDate(String),
+    /// A document of one suite used with a key of another.
+    #[error("the document is for suite {found}, the issuer key for {expected}")]
+    SuiteMismatch {
+        /// The key's suite.
+        expected: crate::credential::SuiteId,
+        /// The document's suite.
+        found: crate::credential::SuiteId,
+    },
+    /// A presentation issued under another key than the verifier trusts.
+    #[error("issued under another key than the trusted issuer's")]
+    IssuerMismatch,
+    /// A key document whose parts do not belong together (public key or key id).
+    #[error("the key document's public key or key id does not match its key")]
+    KeyMismatch,
+    /// A JWK that is not a BLS12-381 G2 public key.
+    #[error("not a BLS12-381 G2 JWK: {0}")]
+    Jwk(&'static str),
+    /// A Multikey that is not a BLS12-381 G2 public key.
+    #[error("not a BLS12-381 G2 Multikey: {0}")]
+    Multikey(&'static str),
 
     // ---- caller misuse (hazmat) ----
     /// The number of random scalars handed to proof generation is not `U + 5`.

@@ -44,6 +44,7 @@
 // Spec names (`Abar`, `m~_j`) are kept in comments; code uses snake_case forms of them.
 
 mod ciphersuite;
+pub mod credential;
 mod error;
 #[cfg(feature = "fixtures")]
 pub mod fixtures;
