@@ -197,8 +197,16 @@ pub fn proof_verify<C: Ciphersuite>(
     disclosed_messages: &[impl AsRef<[u8]>],
     disclosed_indexes: &[usize],
 ) -> Result<(), Error> {
-    let message_scalars = messages_to_scalars::<C, _>(disclosed_messages, C::API_ID)?;
+    // The cheap argument checks first, before hashing messages or generators.
+    if disclosed_messages.len() != disclosed_indexes.len() {
+        return Err(Error::DisclosedCountMismatch {
+            messages: disclosed_messages.len(),
+            indexes: disclosed_indexes.len(),
+        });
+    }
     let total = proof.undisclosed_count() + disclosed_indexes.len();
+    check_indexes(disclosed_indexes, total)?;
+    let message_scalars = messages_to_scalars::<C, _>(disclosed_messages, C::API_ID)?;
     let generators = create_generators::<C>(total + 1, C::API_ID)?;
     core_proof_verify::<C>(
         pk,

@@ -18,10 +18,19 @@ use crate::utils::{calculate_domain, messages_to_scalars, pairing_check};
 use crate::Error;
 
 /// A BBS signature `(A, e)`: a point of G1 and a nonzero scalar.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// To its holder a signature is a secret (it is the credential: whoever has it can present).
+/// `Debug` therefore prints no part of it, and it is not `Copy`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Signature {
     pub(crate) a: G1Affine,
     pub(crate) e: Scalar,
+}
+
+impl core::fmt::Debug for Signature {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Signature(<redacted>)")
+    }
 }
 
 impl Signature {

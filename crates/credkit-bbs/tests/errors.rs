@@ -282,3 +282,10 @@ fn hazmat_misuse() {
         Error::ZeroRandomScalar
     );
 }
+
+#[test]
+fn signature_debug_is_redacted() {
+    let (_, _, sig) = fixture();
+    let debug = format!("{sig:?}");
+    assert_eq!(debug, "Signature(<redacted>)");
+}
