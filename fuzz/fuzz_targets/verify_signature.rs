@@ -36,7 +36,7 @@ fn run<C: Ciphersuite>(u: &mut Unstructured<'_>, sk: &SecretKey, forged: bool) -
     let real = sign::<C>(sk, header, &messages).expect("sign");
     assert_eq!(
         sign::<C>(sk, header, &messages),
-        Ok(real),
+        Ok(real.clone()),
         "sign is deterministic"
     );
     verify::<C>(sk.public_key(), &real, header, &messages).expect("a real signature verifies");
