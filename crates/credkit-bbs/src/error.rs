@@ -71,6 +71,14 @@ pub enum Error {
         /// The field.
         field: &'static str,
     },
+    /// A field of a document whose bytes do not decode (the inner error says how).
+    #[error("field `{field}`: {error}")]
+    InField {
+        /// The field.
+        field: &'static str,
+        /// What is wrong with it.
+        error: Box<Error>,
+    },
     /// A schema id that is empty, longer than 256 bytes or not printable ASCII.
     #[error("schema id must be 1 to 256 printable ASCII characters")]
     InvalidSchemaId,

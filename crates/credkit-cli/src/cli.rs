@@ -1,9 +1,15 @@
 //! The command line: `credkit <COMMAND> [ARGS]`, as clap derives it.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use credkit_bbs::credential::SuiteId;
 
 use crate::commands::bench::BenchArgs;
+use crate::commands::issue::IssueArgs;
+use crate::commands::keygen::KeygenArgs;
+use crate::commands::present::PresentArgs;
+use crate::commands::pubkey::PubkeyArgs;
 use crate::commands::vectors::VectorsArgs;
+use crate::commands::verify::VerifyArgs;
 
 /// Privacy-preserving credentials on BLS12-381 (IETF BBS signatures).
 #[derive(Debug, Parser)]
@@ -17,6 +23,28 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make an issuer's key: the secret key to a file (mode 0600), the public key to stdout.
+    ///
+    /// The file is created new; an existing one is replaced only with --force. A secret key is
+    /// never written to standard output.
+    Keygen(KeygenArgs),
+    /// Print the public key of a secret key file, as a credkit document, a JWK or a Multikey.
+    Pubkey(PubkeyArgs),
+    /// Issue a credential: sign every attribute of a schema with the issuer's secret key.
+    ///
+    /// Signing is deterministic: the same key, schema and attributes give the same credential.
+    Issue(IssueArgs),
+    /// Present a credential: disclose some of its attributes to one verifier.
+    ///
+    /// The credential's signature is checked first. The presentation is bound to the
+    /// verifier's nonce and id; two presentations of one credential cannot be linked.
+    Present(PresentArgs),
+    /// Verify a presentation against the trusted issuer key, the nonce and the verifier id.
+    ///
+    /// Prints the disclosed attributes, one `name: value` line each in schema order. Exits
+    /// with 0 when the presentation verifies, 1 when it does not, 2 when an input cannot be
+    /// read.
+    Verify(VerifyArgs),
     /// Run fixture files of the published IETF BBS format and report each one.
     ///
     /// Folders are searched recursively for `*.json` files. The ciphersuite of a file is the
@@ -29,4 +57,42 @@ pub enum Command {
     ///
     /// Reports the median of repeated runs. Build with `--release` for meaningful numbers.
     Bench(BenchArgs),
+}
+
+/// A ciphersuite, as the command line names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SuiteArg {
+    /// BLS12-381-SHA-256.
+    Sha256,
+    /// BLS12-381-SHAKE-256.
+    Shake256,
+}
+
+impl SuiteArg {
+    /// The suite of the credential documents.
+    pub fn id(self) -> SuiteId {
+        match self {
+            SuiteArg::Sha256 => SuiteId::Sha256,
+            SuiteArg::Shake256 => SuiteId::Shake256,
+        }
+    }
+
+    /// The name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            SuiteArg::Sha256 => "sha256",
+            SuiteArg::Shake256 => "shake256",
+        }
+    }
+}
+
+/// The forms of an issuer public key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum KeyFormat {
+    /// The credkit public-key document (SPEC.md §4), which names the suite.
+    Json,
+    /// A JWK: `{"kty": "OKP", "crv": "BLS12381G2", "x": ..., "kid": ...}`.
+    Jwk,
+    /// A Multikey: `z` and base58btc of the multicodec 0xeb01 and the key, on one line.
+    Multikey,
 }

@@ -3,7 +3,12 @@
 //! succeeded.
 
 pub mod bench;
+pub mod issue;
+pub mod keygen;
+pub mod present;
+pub mod pubkey;
 pub mod vectors;
+pub mod verify;
 
 /// How a command that ran to its end went: decides the exit status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -4,6 +4,10 @@
 //! output and exits with status 1. A [`CommandError`] is for what stops a command before it
 //! can report anything meaningful, in the manner of jj's `CommandError`: a kind that decides
 //! the exit status and the wording, a message, and hints that tell the user what to do next.
+//!
+//! Exit statuses, as age and minisign use them: 1 when a signature or presentation does not
+//! verify (the command worked, the answer is no); 2 when the command line is wrong or an input
+//! cannot be read or parsed or an output cannot be written; 255 for a bug.
 
 use std::fmt;
 use std::io;
@@ -11,10 +15,14 @@ use std::io;
 /// Who is to blame, which decides the exit status and how the error is worded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CommandErrorKind {
-    /// The user asked for something that cannot be done (exit status 1).
-    User,
-    /// The command line is malformed in a way clap did not catch (exit status 2).
+    /// A signature or presentation does not verify (exit status 1).
+    Verification,
+    /// The command line asks for something that cannot be done, in a way clap did not catch:
+    /// an attribute the schema lacks, an output that exists without `--force` (exit status 2).
     Usage,
+    /// An input file that cannot be read or is not a valid document, or an output file that
+    /// cannot be created (exit status 2).
+    Input,
     /// A bug in credkit or a failure of the machine, such as a closed output (exit status 255).
     Internal,
 }
@@ -38,14 +46,19 @@ impl CommandError {
         }
     }
 
-    /// The user asked for something that cannot be done.
-    pub fn user(message: impl Into<String>) -> Self {
-        Self::new(CommandErrorKind::User, message)
+    /// A signature or presentation does not verify.
+    pub fn verification(message: impl Into<String>) -> Self {
+        Self::new(CommandErrorKind::Verification, message)
     }
 
     /// The command line is malformed.
     pub fn usage(message: impl Into<String>) -> Self {
         Self::new(CommandErrorKind::Usage, message)
+    }
+
+    /// An input cannot be read or parsed, or an output cannot be created.
+    pub fn input(message: impl Into<String>) -> Self {
+        Self::new(CommandErrorKind::Input, message)
     }
 
     /// Something that should not happen happened.
@@ -88,8 +101,8 @@ impl CommandError {
             return 141;
         }
         match self.kind {
-            CommandErrorKind::User => 1,
-            CommandErrorKind::Usage => 2,
+            CommandErrorKind::Verification => 1,
+            CommandErrorKind::Usage | CommandErrorKind::Input => 2,
             CommandErrorKind::Internal => 255,
         }
     }
@@ -130,8 +143,9 @@ mod tests {
 
     #[test]
     fn kinds_decide_the_exit_status() {
-        assert_eq!(CommandError::user("no").exit_code(), 1);
+        assert_eq!(CommandError::verification("no").exit_code(), 1);
         assert_eq!(CommandError::usage("no").exit_code(), 2);
+        assert_eq!(CommandError::input("no").exit_code(), 2);
         assert_eq!(CommandError::internal("no").exit_code(), 255);
         let pipe: CommandError = io::Error::from(io::ErrorKind::BrokenPipe).into();
         assert!(pipe.is_broken_pipe());
@@ -145,7 +159,7 @@ mod tests {
 
     #[test]
     fn hints_keep_their_order() {
-        let err = CommandError::user("cannot")
+        let err = CommandError::input("cannot")
             .with_hint("first")
             .with_hint("second");
         assert_eq!(err.message(), "cannot");

@@ -5,6 +5,10 @@
 //! ([`cli`]), the commands ([`commands`]) and their error type ([`error`]) live here, where
 //! unit tests reach them:
 //!
+//! - `credkit keygen`, `pubkey`, `issue`, `present`, `verify`: an issuer's keys, credentials
+//!   and presentations as files ([`commands::keygen`], [`commands::pubkey`],
+//!   [`commands::issue`], [`commands::present`], [`commands::verify`]), read and written by
+//!   [`files`];
 //! - `credkit vectors PATH...`: runs fixture files of the published IETF BBS format
 //!   ([`commands::vectors`]);
 //! - `credkit bench`: times the BBS operations and the curve operations beneath them
@@ -16,5 +20,6 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod files;
 
 pub use error::{CommandError, CommandErrorKind};

@@ -1,8 +1,10 @@
 //! `credkit`: parses the command line, runs the command, and decides what is printed when it
 //! fails and with which exit status the process ends.
 //!
-//! Exit status: 0 success; 1 a command reported a failure (a fixture failed) or a user error;
-//! 2 a usage error (clap's); 255 an internal error. A closed output pipe ends quietly, with 141.
+//! Exit status: 0 success; 1 a command reported a failure (a fixture failed, a signature or
+//! presentation does not verify); 2 a usage error (clap's or a command's) or an input that
+//! cannot be read or parsed; 255 an internal error. A closed output pipe ends quietly, with
+//! 141.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -44,6 +46,11 @@ fn main() -> ExitCode {
 /// Runs the command `cli` names, writing its report to `out`.
 fn dispatch(cli: &Cli, out: &mut impl Write) -> Result<Status, CommandError> {
     match &cli.command {
+        Command::Keygen(args) => commands::keygen::run(args, out),
+        Command::Pubkey(args) => commands::pubkey::run(args, out),
+        Command::Issue(args) => commands::issue::run(args, out),
+        Command::Present(args) => commands::present::run(args, out),
+        Command::Verify(args) => commands::verify::run(args, out),
         Command::Vectors(args) => commands::vectors::run(args, out),
         Command::Bench(args) => commands::bench::run(args, out),
     }
@@ -58,7 +65,9 @@ fn report(err: &CommandError) {
     let stderr = io::stderr();
     let mut e = stderr.lock();
     let prefix = match err.kind() {
-        CommandErrorKind::User | CommandErrorKind::Usage => "error",
+        CommandErrorKind::Verification | CommandErrorKind::Usage | CommandErrorKind::Input => {
+            "error"
+        }
         CommandErrorKind::Internal => "internal error",
     };
     // Writes to stderr that fail have nowhere else to go.

@@ -56,21 +56,17 @@ impl From<serde_json::Error> for JsonError {
 pub(crate) fn parse<T: DeserializeOwned + Header>(json: &str) -> Result<T, Error> {
     // Read the header alone first, so that a document of another type or version is named as
     // such rather than reported as a field mismatch.
-    #[derive(serde::Deserialize)]
-    struct Peek {
-        version: Option<serde_json::Value>,
-        #[serde(rename = "type")]
-        kind: Option<serde_json::Value>,
-    }
-    let peek: Peek = serde_json::from_str(json).map_err(|e| Error::Json(e.into()))?;
-    let found_kind = peek.kind.as_ref().and_then(|k| k.as_str()).unwrap_or("");
-    if peek.kind.is_some() && found_kind != T::TYPE {
+    let peek: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(json).map_err(|e| Error::Json(e.into()))?;
+    let kind = peek.get("type");
+    let found_kind = kind.and_then(|k| k.as_str()).unwrap_or("");
+    if kind.is_some() && found_kind != T::TYPE {
         return Err(Error::WrongDocumentType {
             expected: T::TYPE,
             found: found_kind.chars().take(64).collect(),
         });
     }
-    if let Some(version) = peek.version.as_ref().and_then(|v| v.as_u64()) {
+    if let Some(version) = peek.get("version").and_then(|v| v.as_u64()) {
         if version != VERSION {
             return Err(Error::UnsupportedVersion {
                 document: T::TYPE,
@@ -115,6 +111,19 @@ pub(crate) fn check_header(version: u64, kind: &str, expected: &'static str) -> 
 /// base64url without padding, the encoding of every byte string in credkit documents.
 pub(crate) fn b64(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Decodes a field with `decode`, naming the field in any error.
+pub(crate) fn field<T>(
+    field: &'static str,
+    text: &str,
+    decode: impl FnOnce(&[u8]) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let bytes = zeroize::Zeroizing::new(unb64(field, text)?);
+    decode(&bytes).map_err(|error| Error::InField {
+        field,
+        error: Box::new(error),
+    })
 }
 
 /// Decodes a base64url field (no padding, canonical), naming the field on error.

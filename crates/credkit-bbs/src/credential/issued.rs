@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::attribute::Attributes;
-use super::document::{self, b64, unb64, Header};
+use super::document::{self, b64, Header};
 use super::keys::{with_suite, IssuerKey, IssuerPublicKey, SuiteId};
 use super::presentation::{presentation_header, Presentation};
 use super::schema::{Schema, SchemaDocument};
@@ -215,14 +215,18 @@ impl Credential {
         document::check_header(doc.version, &doc.kind, CredentialDocument::TYPE)?;
         let issuer = IssuerPublicKey::new(
             doc.suite,
-            PublicKey::from_bytes(&unb64("issuer.public_key", &doc.issuer.public_key)?)?,
+            document::field(
+                "issuer.public_key",
+                &doc.issuer.public_key,
+                PublicKey::from_bytes,
+            )?,
         );
         if doc.issuer.kid != issuer.kid() {
             return Err(Error::KeyMismatch);
         }
         let schema = Schema::try_from(doc.schema)?;
         let attributes = Attributes::from_object(&schema, &doc.attributes, true)?;
-        let signature = Signature::from_bytes(&unb64("signature", &doc.signature)?)?;
+        let signature = document::field("signature", &doc.signature, Signature::from_bytes)?;
         Ok(Credential {
             issuer,
             schema,

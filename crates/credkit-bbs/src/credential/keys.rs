@@ -137,8 +137,7 @@ impl IssuerKey {
     pub fn from_json(json: &str) -> Result<Self, Error> {
         let doc: SecretKeyDocument = document::parse(json)?;
         document::check_header(doc.version, &doc.kind, SecretKeyDocument::TYPE)?;
-        let bytes = Zeroizing::new(unb64("secret_key", &doc.secret_key)?);
-        let secret = SecretKey::from_bytes(&bytes)?;
+        let secret = document::field("secret_key", &doc.secret_key, SecretKey::from_bytes)?;
         let key = IssuerKey {
             suite: doc.suite,
             secret,
@@ -196,9 +195,9 @@ impl Header for PublicKeyDocument {
     const TYPE: &'static str = "public-key";
 }
 
-/// A JWK of a BLS12-381 G2 public key (draft-ietf-cose-bls-key-representations).
+/// A JWK of a BLS12-381 G2 public key (draft-ietf-cose-bls-key-representations). Members
+/// other than these (`use`, `alg`, ...) are ignored, as RFC 7517 §4 asks.
 #[derive(Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct Jwk {
     kty: String,
     crv: String,
@@ -255,7 +254,7 @@ impl IssuerPublicKey {
         document::check_header(doc.version, &doc.kind, PublicKeyDocument::TYPE)?;
         let key = IssuerPublicKey {
             suite: doc.suite,
-            public: PublicKey::from_bytes(&unb64("public_key", &doc.public_key)?)?,
+            public: document::field("public_key", &doc.public_key, PublicKey::from_bytes)?,
         };
         if doc.kid != key.kid() {
             return Err(Error::KeyMismatch);
@@ -288,7 +287,7 @@ impl IssuerPublicKey {
         }
         let key = IssuerPublicKey {
             suite,
-            public: PublicKey::from_bytes(&unb64("x", &jwk.x)?)?,
+            public: document::field("x", &jwk.x, PublicKey::from_bytes)?,
         };
         if jwk.kid.is_some_and(|kid| kid != key.kid()) {
             return Err(Error::Jwk("kid is not the key's RFC 7638 thumbprint"));

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::attribute::Attributes;
-use super::document::{self, b64, unb64, Header};
+use super::document::{self, b64, Header};
 use super::issued::credential_header;
 use super::keys::{with_suite, IssuerPublicKey, SuiteId};
 use super::schema::{Schema, SchemaDocument};
@@ -165,7 +165,7 @@ impl Presentation {
         document::check_header(doc.version, &doc.kind, PresentationDocument::TYPE)?;
         let schema = Schema::try_from(doc.schema)?;
         let disclosed = Attributes::from_object(&schema, &doc.disclosed, false)?;
-        let proof = Proof::from_bytes(&unb64("proof", &doc.proof)?)?;
+        let proof = document::field("proof", &doc.proof, Proof::from_bytes)?;
         Ok(Unverified {
             suite: doc.suite,
             kid: doc.issuer,

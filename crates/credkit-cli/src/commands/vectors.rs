@@ -6,7 +6,7 @@
 //! does not exist and a file outside any ciphersuite folder are each a `FAIL` line.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::Write;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::commands::Status;
 use crate::error::CommandError;
+use crate::files::describe;
 
 /// Arguments of `credkit vectors`.
 #[derive(Debug, Clone, clap::Args)]
@@ -326,16 +327,6 @@ fn walk(dir: &Path, found: &mut Vec<Target>) {
                 reason: format!("cannot read: {}", describe(&e)),
             }),
         }
-    }
-}
-
-/// An I/O error in words that do not depend on the platform for the common cases.
-fn describe(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file or folder".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::IsADirectory => "is a folder".into(),
-        _ => e.to_string(),
     }
 }
 

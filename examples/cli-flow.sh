@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The credkit command line end to end, in one command:
+#
+#   bash examples/cli-flow.sh
+#
+# A hospital makes an issuer key and publishes its public key, then issues a credential over a
+# patient's record (examples/data/schema.json, examples/data/patient.json). The patient shows a
+# pharmacy only the prescription (drug, dose_mg, refills), bound to the pharmacy's fresh nonce
+# and id. The pharmacy verifies it and prints what it saw; a replay of the same presentation
+# under another nonce is rejected.
+#
+# Everything happens in a fresh temporary folder, removed at the end. No secret is printed:
+# the hospital's secret key stays in its file (mode 0600).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+data="$root/examples/data"
+
+echo "== build: cargo build --release -p credkit-cli"
+(cd "$root" && cargo build --release -p credkit-cli --quiet)
+credkit="${CARGO_TARGET_DIR:-$root/target}/release/credkit"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+# Prints its input indented, so that the steps stand out.
+indent() { sed 's/^/    /'; }
+
+echo
+echo "== hospital: keygen"
+"$credkit" keygen -o hospital.key >/dev/null
+echo "secret key written to hospital.key, mode $(ls -l hospital.key | cut -c1-10) (not shown)"
+
+echo
+echo "== hospital: export its public key"
+"$credkit" pubkey hospital.key >hospital.pub
+echo "hospital.pub (what it publishes):"
+indent <hospital.pub
+echo "the same key as a Multikey:"
+"$credkit" pubkey hospital.key --format multikey | indent
+kid="$(sed -n 's/^ *"kid": "\(.*\)",$/\1/p' hospital.pub)"
+
+echo
+echo "== hospital: issue a credential to the patient"
+"$credkit" issue --key hospital.key --schema "$data/schema.json" --attrs "$data/patient.json" \
+    -o credential.json
+attributes="$(grep -c '"name":' "$data/schema.json")"
+echo "credential.json: $(wc -c <credential.json | tr -d ' ') bytes, $attributes attributes of" \
+    "$(sed -n 's/^ *"id": "\(.*\)",$/\1/p' "$data/schema.json"), signed by key $kid"
+
+echo
+echo "== pharmacy: send a fresh nonce"
+nonce="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+pharmacy="pharmacy-7"
+echo "nonce $nonce, verifier id $pharmacy"
+
+echo
+echo "== patient: present drug, dose_mg, refills only"
+"$credkit" present --credential credential.json --disclose drug,dose_mg,refills \
+    --nonce "$nonce" --verifier "$pharmacy" -o presentation.json
+echo "presentation.json discloses:"
+sed -n '/"disclosed": {/,/}/p' presentation.json | sed '1d;$d;s/^ *//' | indent
+for hidden in "Ada Lovelace" "1815-12-10" "SDEARxEIFa0" "O+"; do
+    if grep -qF "$hidden" presentation.json; then
+        echo "error: the presentation shows $hidden" >&2
+        exit 1
+    fi
+done
+echo "(checked: the name, birth date, patient id and blood type are not in it)"
+
+echo
+echo "== pharmacy: verify with the hospital's public key, its nonce and its id"
+"$credkit" verify --issuer hospital.pub --presentation presentation.json \
+    --nonce "$nonce" --verifier "$pharmacy" >seen.txt
+echo "valid; the pharmacy sees:"
+indent <seen.txt
+
+echo
+echo "== someone replays the presentation under another nonce"
+other="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+status=0
+"$credkit" verify --issuer hospital.pub --presentation presentation.json \
+    --nonce "$other" --verifier "$pharmacy" >/dev/null 2>replay.txt || status=$?
+if [ "$status" -ne 1 ]; then
+    echo "error: the replay was not rejected (exit status $status)" >&2
+    exit 1
+fi
+echo "rejected (exit status 1):"
+indent <replay.txt
+
+echo
+echo "== summary"
+echo "hospital key $kid issued 1 credential of $attributes attributes"
+echo "the pharmacy verified $(wc -l <seen.txt | tr -d ' ') disclosed attributes and saw nothing else"
+echo "a replay under another nonce was rejected"
+echo "no secret was printed; $work is removed on exit"
