@@ -42,7 +42,11 @@ fuzz_target!(|data: &[u8]| {
             let end = (end..=base.len())
                 .find(|&i| base.is_char_boundary(i))
                 .unwrap_or(base.len());
-            format!("{}{}{}", &base[..at], &patch[1..], &base[end..])
+            {
+                // The first character picked the offset; the rest is the replacement.
+                let rest = patch.char_indices().nth(1).map_or("", |(i, _)| &patch[i..]);
+                format!("{}{}{}", &base[..at], rest, &base[end..])
+            }
         }
         _ => text.to_owned(),
     };
