@@ -25,6 +25,18 @@ pub enum Error {
         messages: usize,
     },
 
+    /// Identifier zero, which would be the group secret itself.
+    #[error("member identifier 0 is not allowed")]
+    ZeroIdentifier,
+    /// Feldman commitments without a single point.
+    #[error("no commitments")]
+    EmptyCommitments,
+
+    // ---- a party misbehaved (the culprit is named) ----
+    /// A member's secret share does not match the commitments.
+    #[error("the share of {0} does not match the commitments")]
+    InvalidShare(crate::Identifier),
+
     // ---- verification (opaque) ----
     /// The signature does not verify.
     #[error("invalid signature")]

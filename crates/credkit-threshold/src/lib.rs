@@ -20,5 +20,9 @@
 
 pub mod bls;
 mod error;
+mod identifier;
+mod keys;
 
 pub use error::Error;
+pub use identifier::Identifier;
+pub use keys::{Commitments, SigningShare, VerifyingShare};
