@@ -5,7 +5,9 @@
 //! This umbrella crate re-exports the member crates:
 //!
 //! - [`core`]: the curve backend, RFC 9380 hashing, canonical encodings and secret handling.
-//! - [`bbs`]: IETF BBS signatures and zero-knowledge proofs with selective disclosure.
+//! - [`bbs`]: IETF BBS signatures and zero-knowledge proofs with selective disclosure, and the
+//!   credential layer built on them.
+//! - [`threshold`]: threshold BLS group signatures for anonymous n-of-group uploads.
 //!
 //! See `README.md` for the status of each capability and `SPEC.md` for the design of record.
 #![forbid(unsafe_code)]
@@ -13,3 +15,4 @@
 
 pub use credkit_bbs as bbs;
 pub use credkit_core as core;
+pub use credkit_threshold as threshold;

@@ -19,9 +19,15 @@
 #![deny(missing_docs)]
 
 pub mod bls;
+pub mod combine;
+pub mod dealer;
+pub mod dkg;
 mod error;
 mod identifier;
 mod keys;
+pub mod reshare;
+pub mod sign;
+pub mod upload;
 
 pub use error::Error;
 pub use identifier::Identifier;
