@@ -117,7 +117,15 @@
 //!   is redacted. Polynomial evaluation and share sums use blst's constant-time scalar
 //!   arithmetic; checks of public data (proofs, commitments) run in variable time.
 //! - Secret states are not `Clone`: each round consumes its input, so a state cannot be fed to
-//!   a round twice.
+//!   a round twice. A state written to a file ([`encoding`]) can be read back twice; that is
+//!   harmless, since every round after round 1 is a deterministic function of its state and
+//!   its inputs (see [`encoding`], "Stopping and resuming").
+//!
+//! ## Rounds as separate processes
+//!
+//! Every package, every secret state between rounds and the [`KeyPackage`] has `to_json` and
+//! `from_json`: the formats, the checks made on reading and the rules for state files are in
+//! [`encoding`].
 //!
 //! ## Example: an honest 2-of-3 run
 //!
@@ -220,16 +228,22 @@ use std::collections::{BTreeMap, BTreeSet};
 use blstrs::Scalar;
 use credkit_core::SecretScalar;
 use ff::Field;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use crate::bls::PublicKey;
 use crate::{Commitments, Error, Identifier, SigningShare, VerifyingShare};
 
+pub mod encoding;
 pub mod round1;
 pub mod round2;
 pub mod round3;
 pub mod round4;
 pub mod round5;
+mod state_encoding;
 mod transcript;
+
+pub use encoding::{DocumentDefect, DocumentType};
 
 use transcript::{transcript, TranscriptProtocol};
 
@@ -409,6 +423,156 @@ impl KeyPackage {
     }
 }
 
+/// `dkg-key-package`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyPackageDocument {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    identifier: u16,
+    min_signers: u16,
+    max_signers: u16,
+    public_key: String,
+    commitments: Vec<String>,
+    #[serde(deserialize_with = "encoding::objects")]
+    verifying_shares: Vec<JsonVerifyingShare>,
+    signing_share: Zeroizing<String>,
+    transcript_digest: String,
+    #[serde(deserialize_with = "encoding::objects")]
+    disqualified: Vec<state_encoding::JsonDisqualified>,
+}
+
+/// A member's verifying share: `{"identifier", "verifying_share"}`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonVerifyingShare {
+    identifier: u16,
+    verifying_share: String,
+}
+
+impl KeyPackage {
+    /// The `dkg-key-package` document (see [`encoding`]): this member's identifier and
+    /// signing share, `min_signers`, `max_signers`, the group public key in hex under
+    /// `public_key` (as in the threshold CLI's `group.json`), the group commitments, every
+    /// member's verifying share, the confirmed transcript digest and the disqualified.
+    ///
+    /// **Secret** (the signing share): the CLI writes it with mode 0600, never to standard
+    /// output.
+    ///
+    /// ```json
+    /// {
+    ///   "version": 1,
+    ///   "type": "dkg-key-package",
+    ///   "identifier": 1,
+    ///   "min_signers": 2,
+    ///   "max_signers": 3,
+    ///   "public_key": "<96 hex>",
+    ///   "commitments": ["<96 hex>", "<96 hex>"],
+    ///   "verifying_shares": [{ "identifier": 1, "verifying_share": "<96 hex>" }, ...],
+    ///   "signing_share": "<64 hex>",
+    ///   "transcript_digest": "<64 hex>",
+    ///   "disqualified": []
+    /// }
+    /// ```
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let (version, kind) = encoding::header(DocumentType::KeyPackage);
+        encoding::render_secret(&KeyPackageDocument {
+            version,
+            kind,
+            identifier: self.identifier().get(),
+            min_signers: self.min_signers,
+            max_signers: self.max_signers(),
+            public_key: encoding::hex(&self.group_public_key().to_bytes()),
+            commitments: encoding::commitments_hex(&self.group_commitments),
+            verifying_shares: self
+                .verifying_shares
+                .iter()
+                .map(|(id, share)| JsonVerifyingShare {
+                    identifier: id.get(),
+                    verifying_share: encoding::point_hex(share.point()),
+                })
+                .collect(),
+            signing_share: encoding::secret_scalar_hex(self.signing_share.secret()),
+            transcript_digest: encoding::hex(&self.transcript_digest),
+            disqualified: state_encoding::disqualified_entries(&self.disqualified),
+        })
+    }
+
+    /// Reads a `dkg-key-package` document, checking it against itself: `public_key` is
+    /// `commitments[0]`, each verifying share the one the commitments give its member,
+    /// `max_signers` their number, `min_signers` the number of commitments (at least 2, at
+    /// most `max_signers`), the identifier a member, the signing share its verifying share's
+    /// secret, and no disqualified participant a member.
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`].
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::KeyPackage, |doc: KeyPackageDocument| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::KeyPackage)?;
+            let me = encoding::identifier(doc.identifier, "identifier")?;
+            let group_commitments = encoding::commitments(&doc.commitments, "commitments")?;
+            let public_key = encoding::point(&doc.public_key, "public_key")?;
+            // `Commitments` are never empty.
+            if public_key != group_commitments.points()[0] {
+                return Err(DocumentDefect::Inconsistent("public_key"));
+            }
+            let mut verifying_shares = BTreeMap::new();
+            for entry in &doc.verifying_shares {
+                let id = encoding::identifier(entry.identifier, "verifying_shares.identifier")?;
+                let point = encoding::point_allow_identity(
+                    &entry.verifying_share,
+                    "verifying_shares.verifying_share",
+                )?;
+                if point != *group_commitments.verifying_share(id).point() {
+                    return Err(DocumentDefect::Inconsistent("verifying_shares"));
+                }
+                let share = VerifyingShare::new(id, point);
+                encoding::insert_once(&mut verifying_shares, id, share, "verifying_shares")?;
+            }
+            if usize::from(doc.max_signers) != verifying_shares.len() {
+                return Err(DocumentDefect::Inconsistent("max_signers"));
+            }
+            if doc.min_signers < 2 || doc.min_signers > doc.max_signers {
+                return Err(DocumentDefect::InvalidMinSigners {
+                    min_signers: doc.min_signers,
+                    max_signers: doc.max_signers,
+                });
+            }
+            if group_commitments.points().len() != usize::from(doc.min_signers) {
+                return Err(DocumentDefect::Inconsistent("commitments"));
+            }
+            if !verifying_shares.contains_key(&me) {
+                return Err(DocumentDefect::UnknownIdentifier {
+                    field: "identifier",
+                    identifier: me,
+                });
+            }
+            let secret = encoding::secret_scalar(&doc.signing_share, "signing_share")?;
+            let signing_share = SigningShare::new(me, secret.expose());
+            if group_commitments.verify_share(&signing_share).is_err() {
+                return Err(DocumentDefect::Inconsistent("signing_share"));
+            }
+            let transcript_digest = encoding::digest(&doc.transcript_digest, "transcript_digest")?;
+            let disqualified = state_encoding::disqualified(&doc.disqualified, doc.min_signers)?;
+            if disqualified
+                .keys()
+                .any(|id| verifying_shares.contains_key(id))
+            {
+                return Err(DocumentDefect::Inconsistent("disqualified"));
+            }
+            Ok(KeyPackage {
+                signing_share,
+                group_commitments,
+                verifying_shares,
+                min_signers: doc.min_signers,
+                disqualified,
+                transcript_digest,
+            })
+        })
+    }
+}
+
 /// Checks the confirmations of round 5 and returns this member's [`KeyPackage`].
 ///
 /// `confirmations` are the [`round5::Package`]s received; ours may be among them. Packages from
@@ -454,6 +618,7 @@ trait Message: PartialEq {
 }
 
 /// What every round carries forward.
+#[derive(PartialEq, Eq)]
 struct State {
     params: Parameters,
     /// `a_i0, ..., a_i,t-1` (cleared in round 5, once the justifications are out).

@@ -127,12 +127,25 @@ pub enum Error {
     #[error("participants {0:?} did not confirm our transcript")]
     TranscriptMismatch(Vec<crate::Identifier>),
 
+    // ---- DKG encodings ----
+    // Untrusted documents (peers' packages; state and key package files) can trigger it.
+    /// A DKG document (a round's package, a state between rounds or a key package) was
+    /// rejected: `document` is the type it was read as, `defect` what is wrong with it.
+    #[error("malformed {document} document: {defect}")]
+    MalformedDkgDocument {
+        /// The document type being read.
+        document: crate::dkg::DocumentType,
+        /// What is wrong.
+        defect: crate::dkg::DocumentDefect,
+    },
+
     // ---- dealer, signing, combining, resharing ----
     // These also use `InvalidMinSigners`, `DuplicateParticipant` and `MisaddressedShare` above.
     // Caller misuse or a misrouted message (untrusted input can trigger them).
-    /// An identifier that is not a member of the group: the signer of a partial signature, or
-    /// a resharing dealer or recipient.
-    #[error("{0} is not a member of this group")]
+    /// An identifier outside the set it must belong to: the signer of a partial signature
+    /// outside the group, a resharing dealer outside the old group or the chosen dealers, a
+    /// resharing recipient outside the new members.
+    #[error("{0} is not a member of this group or resharing")]
     UnknownMember(crate::Identifier),
     /// Not exactly `min_signers` partial signatures to combine, or resharing dealers.
     #[error("{found} signers where exactly {expected} are needed")]

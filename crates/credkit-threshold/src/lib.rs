@@ -29,6 +29,8 @@ pub mod reshare;
 pub mod sign;
 pub mod upload;
 
+pub use dealer::{GroupKey, PublicKeyPackage};
 pub use error::Error;
 pub use identifier::Identifier;
 pub use keys::{Commitments, SigningShare, VerifyingShare};
+pub use sign::PartialSignature;

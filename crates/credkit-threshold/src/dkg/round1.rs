@@ -9,6 +9,11 @@ use ff::Field;
 use group::{Curve, Group};
 use rand_core::{CryptoRng, OsRng, RngCore};
 
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::encoding::{self, DocumentType};
+use super::state_encoding::{JsonProof, PolynomialStateDocument};
 use super::transcript::{transcript, TranscriptProtocol};
 use super::{Message, Parameters, SessionTag, State};
 use crate::{Commitments, Error, Identifier};
@@ -152,6 +157,65 @@ impl Package {
     }
 }
 
+/// `dkg-round1`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    session: String,
+    sender: u16,
+    commitments: Vec<String>,
+    #[serde(deserialize_with = "encoding::object")]
+    proof: JsonProof,
+}
+
+impl Package {
+    /// The `dkg-round1` document (see [`encoding`]), to broadcast:
+    ///
+    /// ```json
+    /// {
+    ///   "version": 1,
+    ///   "type": "dkg-round1",
+    ///   "session": "<64 hex>",
+    ///   "sender": 1,
+    ///   "commitments": ["<96 hex: C_0>", "<96 hex: C_1>"],
+    ///   "proof": { "commitment": "<96 hex: R>", "response": "<64 hex: z>" }
+    /// }
+    /// ```
+    pub fn to_json(&self) -> String {
+        let (version, kind) = encoding::header(DocumentType::Round1);
+        encoding::render(&Document {
+            version,
+            kind,
+            session: encoding::hex(&self.session.to_bytes()),
+            sender: self.sender.get(),
+            commitments: encoding::commitments_hex(&self.commitments),
+            proof: JsonProof::encode(&self.proof),
+        })
+    }
+
+    /// Reads a `dkg-round1` document: every point in the subgroup, `C_0` and `R` not the
+    /// identity, the response canonical. The session, the number of commitments and the
+    /// proof are checked by [`round2::part2`](super::round2::part2), which disqualifies a
+    /// sender whose package fails (a package that cannot be read counts as missing).
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`](super::DocumentDefect).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::Round1, |doc: Document| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::Round1)?;
+            Ok(Package {
+                session: encoding::session_tag(&doc.session)?,
+                sender: encoding::identifier(doc.sender, "sender")?,
+                commitments: encoding::commitments(&doc.commitments, "commitments")?,
+                proof: doc.proof.decode()?,
+            })
+        })
+    }
+}
+
 impl Message for Package {
     fn sender(&self) -> Identifier {
         self.sender
@@ -166,6 +230,10 @@ impl Message for Package {
 /// [`round2::part2`](super::round2::part2).
 ///
 /// Not `Clone`; the coefficients are zeroized on drop and `Debug` omits them.
+///
+/// Equality (`PartialEq`) compares each secret scalar in constant time but stops at the first
+/// difference: it is there to check a restored state, not to decide anything secret.
+#[derive(PartialEq, Eq)]
 pub struct SecretPackage {
     pub(super) state: State,
 }
@@ -179,6 +247,31 @@ impl SecretPackage {
     /// Our round-1 package (what was broadcast).
     pub fn package(&self) -> &Package {
         &self.state.own
+    }
+
+    /// The `dkg-state-1` document (see [`encoding`]): our polynomial, so that
+    /// round 2 can run in another process. **Secret**: the CLI writes it with mode 0600, and
+    /// deletes or renames it once round 2 has written its own state (it is consumed; running
+    /// round 2 twice from it sends the same shares).
+    pub fn to_json(&self) -> Zeroizing<String> {
+        PolynomialStateDocument::encode(&self.state, DocumentType::State1)
+    }
+
+    /// Reads a `dkg-state-1` document, checking it against itself: the parameters and session
+    /// tag, the coefficients against our own commitments and proof, and that it holds no
+    /// other package and no disqualification yet.
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`](super::DocumentDefect).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(
+            json,
+            DocumentType::State1,
+            |doc: PolynomialStateDocument| {
+                let state = doc.decode(DocumentType::State1)?;
+                Ok(SecretPackage { state })
+            },
+        )
     }
 }
 

@@ -6,7 +6,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use blstrs::Scalar;
 use credkit_core::SecretScalar;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
+use super::encoding::{self, DocumentType};
+use super::state_encoding::PolynomialStateDocument;
 use super::{round1, Message, SessionTag, State};
 use crate::{Error, Identifier};
 
@@ -69,6 +73,65 @@ impl fmt::Debug for Package {
     }
 }
 
+/// `dkg-round2`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    session: String,
+    sender: u16,
+    recipient: u16,
+    share: Zeroizing<String>,
+}
+
+impl Package {
+    /// The `dkg-round2` document (see [`encoding`]):
+    ///
+    /// ```json
+    /// {
+    ///   "version": 1,
+    ///   "type": "dkg-round2",
+    ///   "session": "<64 hex>",
+    ///   "sender": 1,
+    ///   "recipient": 2,
+    ///   "share": "<64 hex: f_1(2)>"
+    /// }
+    /// ```
+    ///
+    /// **Secret**: send it to its recipient only, encrypted and authenticated; if it touches
+    /// a disk, with mode 0600.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let (version, kind) = encoding::header(DocumentType::Round2);
+        encoding::render_secret(&Document {
+            version,
+            kind,
+            session: encoding::hex(&self.session.to_bytes()),
+            sender: self.sender.get(),
+            recipient: self.recipient.get(),
+            share: encoding::secret_scalar_hex(&self.share),
+        })
+    }
+
+    /// Reads a `dkg-round2` document (the share a canonical scalar). The session, the
+    /// recipient and the share's value are checked by [`part3`](super::round3::part3).
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`](super::DocumentDefect).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::Round2, |doc: Document| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::Round2)?;
+            Ok(Package {
+                session: encoding::session_tag(&doc.session)?,
+                sender: encoding::identifier(doc.sender, "sender")?,
+                recipient: encoding::identifier(doc.recipient, "recipient")?,
+                share: encoding::secret_scalar(&doc.share, "share")?,
+            })
+        })
+    }
+}
+
 impl Message for Package {
     fn sender(&self) -> Identifier {
         self.sender
@@ -83,6 +146,10 @@ impl Message for Package {
 /// [`round3::part3`](super::round3::part3).
 ///
 /// Not `Clone`; secrets are zeroized on drop and `Debug` omits them.
+///
+/// Equality (`PartialEq`) compares each secret scalar in constant time but stops at the first
+/// difference: it is there to check a restored state, not to decide anything secret.
+#[derive(PartialEq, Eq)]
 pub struct SecretPackage {
     pub(super) state: State,
 }
@@ -101,6 +168,30 @@ impl SecretPackage {
     /// The participants disqualified in round 1, with the reason.
     pub fn disqualified(&self) -> &BTreeMap<Identifier, Error> {
         &self.state.disqualified
+    }
+
+    /// The `dkg-state-2` document (see [`encoding`]): our polynomial and the
+    /// round-1 packages received. **Secret**: the CLI writes it with mode 0600, and deletes
+    /// or renames it once round 3 has written its own state.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        PolynomialStateDocument::encode(&self.state, DocumentType::State2)
+    }
+
+    /// Reads a `dkg-state-2` document, checking it against itself: the parameters and session
+    /// tag, the coefficients against our own commitments and proof, the packages' senders,
+    /// and the disqualified.
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`](super::DocumentDefect).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(
+            json,
+            DocumentType::State2,
+            |doc: PolynomialStateDocument| {
+                let state = doc.decode(DocumentType::State2)?;
+                Ok(SecretPackage { state })
+            },
+        )
     }
 }
 

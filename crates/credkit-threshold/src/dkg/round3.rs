@@ -7,7 +7,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use blstrs::G1Projective;
 use credkit_core::SecretScalar;
 use group::{Curve, Group};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
+use super::encoding::{self, DocumentType};
+use super::state_encoding::{
+    self, JsonDisqualified, JsonParameters, JsonRound1, JsonShare, JsonState,
+};
 use super::{round2, Message, SessionTag, State};
 use crate::{Error, Identifier};
 
@@ -68,6 +74,60 @@ impl Package {
     }
 }
 
+/// `dkg-round3`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    session: String,
+    accuser: u16,
+    accused: Vec<u16>,
+}
+
+impl Package {
+    /// The `dkg-round3` document (see [`encoding`]), to broadcast; the
+    /// accused in increasing order, usually none:
+    ///
+    /// ```json
+    /// {
+    ///   "version": 1,
+    ///   "type": "dkg-round3",
+    ///   "session": "<64 hex>",
+    ///   "accuser": 3,
+    ///   "accused": [2]
+    /// }
+    /// ```
+    pub fn to_json(&self) -> String {
+        let (version, kind) = encoding::header(DocumentType::Round3);
+        encoding::render(&Document {
+            version,
+            kind,
+            session: encoding::hex(&self.session.to_bytes()),
+            accuser: self.accuser.get(),
+            accused: self.accused.iter().map(|id| id.get()).collect(),
+        })
+    }
+
+    /// Reads a `dkg-round3` document: the accused distinct and nonzero, in any order. The
+    /// session is checked by [`round4::part4`](super::round4::part4), which ignores
+    /// accusations of non-participants and of oneself.
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`](super::DocumentDefect).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::Round3, |doc: Document| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::Round3)?;
+            Ok(Package {
+                session: encoding::session_tag(&doc.session)?,
+                accuser: encoding::identifier(doc.accuser, "accuser")?,
+                accused: encoding::identifiers(&doc.accused, "accused")?,
+            })
+        })
+    }
+}
+
 impl Message for Package {
     fn sender(&self) -> Identifier {
         self.accuser
@@ -82,6 +142,10 @@ impl Message for Package {
 /// [`round4::part4`](super::round4::part4).
 ///
 /// Not `Clone`; secrets are zeroized on drop and `Debug` omits them.
+///
+/// Equality (`PartialEq`) compares each secret scalar in constant time but stops at the first
+/// difference: it is there to check a restored state, not to decide anything secret.
+#[derive(PartialEq, Eq)]
 pub struct SecretPackage {
     pub(super) state: State,
     /// Valid shares `f_j(i)` by dealer, our own `f_i(i)` included.
@@ -110,6 +174,79 @@ impl SecretPackage {
     pub fn package(&self) -> &Package {
         &self.complaints
     }
+
+    /// The `dkg-state-3` document (see [`encoding`]): the state of round 2
+    /// and the shares we accepted, under `shares`. Our complaints are not stored: they are
+    /// the qualified dealers whose share is missing. **Secret**: the CLI writes it with mode
+    /// 0600, and deletes or renames it once round 4 has written its own state.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let (version, kind) = encoding::header(DocumentType::State3);
+        let JsonState {
+            parameters,
+            coefficients,
+            round1,
+            disqualified,
+        } = JsonState::encode(&self.state);
+        encoding::render_secret(&StateDocument {
+            version,
+            kind,
+            parameters,
+            coefficients,
+            round1,
+            disqualified,
+            shares: state_encoding::shares_entries(&self.shares),
+        })
+    }
+
+    /// Reads a `dkg-state-3` document, checking it as a `dkg-state-2` one, and each share
+    /// against its dealer's commitments.
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`](super::DocumentDefect).
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::State3, |doc: StateDocument| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::State3)?;
+            let state = state_encoding::decode_state(
+                DocumentType::State3,
+                &doc.parameters,
+                Some(&doc.coefficients),
+                &doc.round1,
+                &doc.disqualified,
+            )?;
+            let shares = state_encoding::shares(&doc.shares, &state)?;
+            let complaints = Package {
+                accuser: state.identifier(),
+                session: state.params.session,
+                accused: state
+                    .others()
+                    .filter(|dealer| !shares.contains_key(dealer))
+                    .collect(),
+            };
+            Ok(SecretPackage {
+                state,
+                shares,
+                complaints,
+            })
+        })
+    }
+}
+
+/// `dkg-state-3`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateDocument {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(deserialize_with = "encoding::object")]
+    parameters: JsonParameters,
+    coefficients: Vec<Zeroizing<String>>,
+    #[serde(deserialize_with = "encoding::objects")]
+    round1: Vec<JsonRound1>,
+    #[serde(deserialize_with = "encoding::objects")]
+    disqualified: Vec<JsonDisqualified>,
+    #[serde(deserialize_with = "encoding::objects")]
+    shares: Vec<JsonShare>,
 }
 
 impl fmt::Debug for SecretPackage {

@@ -6,8 +6,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use blstrs::Scalar;
 use credkit_core::SecretScalar;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
+use super::encoding::{self, DocumentDefect, DocumentType};
 use super::round3::Complaint;
+use super::state_encoding::{
+    self, JsonDisqualified, JsonParameters, JsonRound1, JsonShare, JsonState,
+};
 use super::{round3, Message, SessionTag, State};
 use crate::{Error, Identifier};
 
@@ -53,6 +59,84 @@ impl Package {
     }
 }
 
+/// `dkg-round4`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    session: String,
+    accused: u16,
+    #[serde(deserialize_with = "encoding::objects")]
+    shares: Vec<JsonRevealedShare>,
+}
+
+/// A revealed share: `{"accuser", "share"}`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRevealedShare {
+    accuser: u16,
+    share: String,
+}
+
+impl Package {
+    /// The `dkg-round4` document (see [`encoding`]), to broadcast; the shares
+    /// in increasing order of accuser. Public: the shares are revealed on purpose.
+    ///
+    /// ```json
+    /// {
+    ///   "version": 1,
+    ///   "type": "dkg-round4",
+    ///   "session": "<64 hex>",
+    ///   "accused": 2,
+    ///   "shares": [{ "accuser": 3, "share": "<64 hex: f_2(3)>" }]
+    /// }
+    /// ```
+    pub fn to_json(&self) -> String {
+        let (version, kind) = encoding::header(DocumentType::Round4);
+        encoding::render(&Document {
+            version,
+            kind,
+            session: encoding::hex(&self.session.to_bytes()),
+            accused: self.accused.get(),
+            shares: self
+                .shares
+                .iter()
+                .map(|(accuser, share)| JsonRevealedShare {
+                    accuser: accuser.get(),
+                    share: encoding::scalar_hex(share),
+                })
+                .collect(),
+        })
+    }
+
+    /// Reads a `dkg-round4` document: the accusers distinct and nonzero, the shares
+    /// canonical scalars. The session and the shares' values are checked by
+    /// [`round5::part5`](super::round5::part5).
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`].
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::Round4, |doc: Document| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::Round4)?;
+            let session = encoding::session_tag(&doc.session)?;
+            let accused = encoding::identifier(doc.accused, "accused")?;
+            let mut shares = BTreeMap::new();
+            for entry in &doc.shares {
+                let accuser = encoding::identifier(entry.accuser, "shares.accuser")?;
+                let share = encoding::scalar(&entry.share, "shares.share")?;
+                encoding::insert_once(&mut shares, accuser, share, "shares")?;
+            }
+            Ok(Package {
+                accused,
+                session,
+                shares,
+            })
+        })
+    }
+}
+
 impl Message for Package {
     fn sender(&self) -> Identifier {
         self.accused
@@ -67,6 +151,10 @@ impl Message for Package {
 /// [`round5::part5`](super::round5::part5).
 ///
 /// Not `Clone`; secrets are zeroized on drop and `Debug` omits them.
+///
+/// Equality (`PartialEq`) compares each secret scalar in constant time but stops at the first
+/// difference: it is there to check a restored state, not to decide anything secret.
+#[derive(PartialEq, Eq)]
 pub struct SecretPackage {
     pub(super) state: State,
     pub(super) shares: BTreeMap<Identifier, SecretScalar>,
@@ -107,6 +195,132 @@ impl SecretPackage {
             .filter(|&accused| accused != me)
             .collect()
     }
+
+    /// The `dkg-state-4` document (see [`encoding`]): the state of round 3
+    /// and the complaints in force, under `complaints`. Our justification is not stored: it
+    /// is recomputed from the polynomial. **Secret**: the CLI writes it with mode 0600, and
+    /// deletes or renames it once round 5 has written its own state.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let (version, kind) = encoding::header(DocumentType::State4);
+        let JsonState {
+            parameters,
+            coefficients,
+            round1,
+            disqualified,
+        } = JsonState::encode(&self.state);
+        encoding::render_secret(&StateDocument {
+            version,
+            kind,
+            parameters,
+            coefficients,
+            round1,
+            disqualified,
+            shares: state_encoding::shares_entries(&self.shares),
+            complaints: self
+                .complaints
+                .iter()
+                .map(|c| JsonComplaint {
+                    accuser: c.accuser.get(),
+                    accused: c.accused.get(),
+                })
+                .collect(),
+        })
+    }
+
+    /// Reads a `dkg-state-4` document, checking it as a `dkg-state-3` one, and each
+    /// complaint: between two distinct qualified participants, each listed once.
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`].
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::State4, |doc: StateDocument| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::State4)?;
+            let state = state_encoding::decode_state(
+                DocumentType::State4,
+                &doc.parameters,
+                Some(&doc.coefficients),
+                &doc.round1,
+                &doc.disqualified,
+            )?;
+            let shares = state_encoding::shares(&doc.shares, &state)?;
+            let mut complaints = BTreeSet::new();
+            for entry in &doc.complaints {
+                let complaint = Complaint {
+                    accuser: encoding::identifier(entry.accuser, "complaints.accuser")?,
+                    accused: encoding::identifier(entry.accused, "complaints.accused")?,
+                };
+                for id in [complaint.accuser, complaint.accused] {
+                    if !state.params.participants.contains(&id) {
+                        return Err(DocumentDefect::UnknownIdentifier {
+                            field: "complaints",
+                            identifier: id,
+                        });
+                    }
+                }
+                if complaint.accuser == complaint.accused
+                    || !state.qualified.contains(&complaint.accuser)
+                    || !state.qualified.contains(&complaint.accused)
+                    || !complaints.insert(complaint)
+                {
+                    return Err(DocumentDefect::Inconsistent("complaints"));
+                }
+            }
+            let justification = justification(&state, &complaints);
+            Ok(SecretPackage {
+                state,
+                shares,
+                complaints,
+                justification,
+            })
+        })
+    }
+}
+
+/// `dkg-state-4`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateDocument {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(deserialize_with = "encoding::object")]
+    parameters: JsonParameters,
+    coefficients: Vec<Zeroizing<String>>,
+    #[serde(deserialize_with = "encoding::objects")]
+    round1: Vec<JsonRound1>,
+    #[serde(deserialize_with = "encoding::objects")]
+    disqualified: Vec<JsonDisqualified>,
+    #[serde(deserialize_with = "encoding::objects")]
+    shares: Vec<JsonShare>,
+    #[serde(deserialize_with = "encoding::objects")]
+    complaints: Vec<JsonComplaint>,
+}
+
+/// A complaint: `{"accuser", "accused"}`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonComplaint {
+    accuser: u16,
+    accused: u16,
+}
+
+/// Our justification, if a complaint in force accuses us: the share `f_i(j)` for each
+/// accuser `j`.
+fn justification(state: &State, in_force: &BTreeSet<Complaint>) -> Option<Package> {
+    let me = state.identifier();
+    let owed: Vec<Identifier> = in_force
+        .iter()
+        .filter(|c| c.accused == me)
+        .map(|c| c.accuser)
+        .collect();
+    (!owed.is_empty()).then(|| Package {
+        accused: me,
+        session: state.params.session,
+        shares: owed
+            .into_iter()
+            .map(|accuser| (accuser, state.evaluate(accuser).expose()))
+            .collect(),
+    })
 }
 
 impl fmt::Debug for SecretPackage {
@@ -163,20 +377,7 @@ pub fn part4(
         .filter(|c| c.accuser != c.accused && state.qualified.contains(&c.accused))
         .collect();
 
-    let me = state.identifier();
-    let owed: Vec<Identifier> = in_force
-        .iter()
-        .filter(|c| c.accused == me)
-        .map(|c| c.accuser)
-        .collect();
-    let justification = (!owed.is_empty()).then(|| Package {
-        accused: me,
-        session: state.params.session,
-        shares: owed
-            .into_iter()
-            .map(|accuser| (accuser, state.evaluate(accuser).expose()))
-            .collect(),
-    });
+    let justification = justification(&state, &in_force);
     Ok((
         SecretPackage {
             state,

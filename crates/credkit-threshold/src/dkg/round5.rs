@@ -10,7 +10,12 @@ use credkit_core::SecretScalar;
 use ff::Field;
 use group::{Curve, Group};
 
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use super::encoding::{self, DocumentDefect, DocumentType};
 use super::round3::Complaint;
+use super::state_encoding::{self, JsonDisqualified, JsonParameters, JsonRound1, JsonState};
 use super::transcript::{transcript, TranscriptProtocol};
 use super::{round1, round4, Message, SessionTag, State, DIGEST_LEN};
 use crate::{Commitments, Error, Identifier, SigningShare, VerifyingShare};
@@ -50,6 +55,58 @@ impl Package {
     }
 }
 
+/// `dkg-round5`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Document {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    session: String,
+    sender: u16,
+    digest: String,
+}
+
+impl Package {
+    /// The `dkg-round5` document (see [`encoding`]), to broadcast:
+    ///
+    /// ```json
+    /// {
+    ///   "version": 1,
+    ///   "type": "dkg-round5",
+    ///   "session": "<64 hex>",
+    ///   "sender": 1,
+    ///   "digest": "<64 hex>"
+    /// }
+    /// ```
+    pub fn to_json(&self) -> String {
+        let (version, kind) = encoding::header(DocumentType::Round5);
+        encoding::render(&Document {
+            version,
+            kind,
+            session: encoding::hex(&self.session.to_bytes()),
+            sender: self.sender.get(),
+            digest: encoding::hex(&self.digest),
+        })
+    }
+
+    /// Reads a `dkg-round5` document. The session and the digest are checked by
+    /// [`finish`](super::finish).
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`].
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::Round5, |doc: Document| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::Round5)?;
+            Ok(Package {
+                session: encoding::session_tag(&doc.session)?,
+                sender: encoding::identifier(doc.sender, "sender")?,
+                digest: encoding::digest(&doc.digest, "digest")?,
+            })
+        })
+    }
+}
+
 impl Message for Package {
     fn sender(&self) -> Identifier {
         self.sender
@@ -64,6 +121,10 @@ impl Message for Package {
 /// by [`finish`](super::finish).
 ///
 /// Not `Clone`; secrets are zeroized on drop and `Debug` omits them.
+///
+/// Equality (`PartialEq`) compares each secret scalar in constant time but stops at the first
+/// difference: it is there to check a restored state, not to decide anything secret.
+#[derive(PartialEq, Eq)]
 pub struct SecretPackage {
     pub(super) state: State,
     pub(super) signing_share: SigningShare,
@@ -92,6 +153,86 @@ impl SecretPackage {
     pub fn package(&self) -> &Package {
         &self.confirmation
     }
+
+    /// The `dkg-state-5` document (see [`encoding`]): the parameters, the
+    /// round-1 packages, the disqualified, our `signing_share` and the `digest` we confirmed.
+    /// The polynomial is gone; the group commitments and verifying shares are not stored but
+    /// recomputed from the qualified dealers' commitments. **Secret**: the CLI writes it with
+    /// mode 0600, and deletes or renames it once the key package is written.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let (version, kind) = encoding::header(DocumentType::State5);
+        let JsonState {
+            parameters,
+            round1,
+            disqualified,
+            ..
+        } = JsonState::encode(&self.state);
+        encoding::render_secret(&StateDocument {
+            version,
+            kind,
+            parameters,
+            round1,
+            disqualified,
+            signing_share: encoding::secret_scalar_hex(self.signing_share.secret()),
+            digest: encoding::hex(&self.confirmation.digest),
+        })
+    }
+
+    /// Reads a `dkg-state-5` document, checking it as the earlier states (but without
+    /// coefficients), and the signing share against the recomputed group commitments.
+    ///
+    /// # Errors
+    /// [`Error::MalformedDkgDocument`] with the [`DocumentDefect`].
+    pub fn from_json(json: &str) -> Result<Self, Error> {
+        encoding::read(json, DocumentType::State5, |doc: StateDocument| {
+            encoding::check_header(doc.version, &doc.kind, DocumentType::State5)?;
+            let state = state_encoding::decode_state(
+                DocumentType::State5,
+                &doc.parameters,
+                None,
+                &doc.round1,
+                &doc.disqualified,
+            )?;
+            let me = state.identifier();
+            let group_commitments =
+                group_commitments(&state).map_err(|_| DocumentDefect::Inconsistent("round1"))?;
+            let secret = encoding::secret_scalar(&doc.signing_share, "signing_share")?;
+            let signing_share = SigningShare::new(me, secret.expose());
+            if group_commitments.verify_share(&signing_share).is_err() {
+                return Err(DocumentDefect::Inconsistent("signing_share"));
+            }
+            let verifying_shares = verifying_shares(&state, &group_commitments);
+            let confirmation = Package {
+                sender: me,
+                session: state.params.session,
+                digest: encoding::digest(&doc.digest, "digest")?,
+            };
+            Ok(SecretPackage {
+                state,
+                signing_share,
+                group_commitments,
+                verifying_shares,
+                confirmation,
+            })
+        })
+    }
+}
+
+/// `dkg-state-5`.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StateDocument {
+    version: u64,
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(deserialize_with = "encoding::object")]
+    parameters: JsonParameters,
+    #[serde(deserialize_with = "encoding::objects")]
+    round1: Vec<JsonRound1>,
+    #[serde(deserialize_with = "encoding::objects")]
+    disqualified: Vec<JsonDisqualified>,
+    signing_share: Zeroizing<String>,
+    digest: String,
 }
 
 impl fmt::Debug for SecretPackage {
@@ -175,29 +316,15 @@ pub fn part5(
 
     // The key material, over Q.
     let mut secret = Scalar::ZERO;
-    let mut sums = vec![G1Projective::identity(); usize::from(state.params.min_signers)];
     for &dealer in &state.qualified {
         // Invariant: every dealer still in Q dealt us a valid share, either in round 2 or,
         // after our complaint, in its justification (else it would have been disqualified).
         let share = shares.get(&dealer).ok_or(Error::InvalidShare(dealer))?;
         secret += share.expose();
-        // Invariant: every dealer in Q has a round-1 package with exactly min_signers points.
-        let dealt = state
-            .round1_package(dealer)
-            .ok_or(Error::MissingCommitments(dealer))?;
-        for (sum, point) in sums.iter_mut().zip(dealt.commitments().points()) {
-            *sum += G1Projective::from(point);
-        }
     }
     let signing_share = SigningShare::new(me, secret);
-    let mut points = vec![G1Affine::default(); sums.len()];
-    G1Projective::batch_normalize(&sums, &mut points);
-    let group_commitments = Commitments::new(points)?;
-    let verifying_shares: BTreeMap<Identifier, VerifyingShare> = state
-        .qualified
-        .iter()
-        .map(|&id| (id, group_commitments.verifying_share(id)))
-        .collect();
+    let group_commitments = group_commitments(&state)?;
+    let verifying_shares = verifying_shares(&state, &group_commitments);
     group_commitments.verify_share(&signing_share)?;
 
     let digest = transcript_digest(&state, &revealed, &group_commitments);
@@ -216,6 +343,35 @@ pub fn part5(
         },
         confirmation,
     ))
+}
+
+/// The group commitments `sum_{j in Q} C_jk`.
+fn group_commitments(state: &State) -> Result<Commitments, Error> {
+    let mut sums = vec![G1Projective::identity(); usize::from(state.params.min_signers)];
+    for &dealer in &state.qualified {
+        // Invariant: every dealer in Q has a round-1 package with exactly min_signers points.
+        let dealt = state
+            .round1_package(dealer)
+            .ok_or(Error::MissingCommitments(dealer))?;
+        for (sum, point) in sums.iter_mut().zip(dealt.commitments().points()) {
+            *sum += G1Projective::from(point);
+        }
+    }
+    let mut points = vec![G1Affine::default(); sums.len()];
+    G1Projective::batch_normalize(&sums, &mut points);
+    Commitments::new(points)
+}
+
+/// The verifying share of every member of `Q`.
+fn verifying_shares(
+    state: &State,
+    group_commitments: &Commitments,
+) -> BTreeMap<Identifier, VerifyingShare> {
+    state
+        .qualified
+        .iter()
+        .map(|&id| (id, group_commitments.verifying_share(id)))
+        .collect()
 }
 
 /// The digest of everything public: what every participant must have seen identically.
