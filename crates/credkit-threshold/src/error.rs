@@ -234,3 +234,64 @@ pub enum Error {
         offset: u64,
     },
 }
+
+impl Error {
+    /// The participants this error names as misbehaving, if any: the culprits a caller should
+    /// exclude or report. Errors of the caller's own making, of untrusted bytes with no known
+    /// sender, and verification failures name nobody.
+    ///
+    /// ```
+    /// use credkit_threshold::{Error, Identifier};
+    ///
+    /// let five = Identifier::new(5)?;
+    /// assert_eq!(Error::InvalidShare(five).culprits(), vec![five]);
+    /// assert!(Error::InvalidSignature.culprits().is_empty());
+    /// # Ok::<(), Error>(())
+    /// ```
+    pub fn culprits(&self) -> Vec<crate::Identifier> {
+        // Exhaustive on purpose: a new variant must decide whether it names a culprit.
+        match self {
+            Error::InvalidShare(id)
+            | Error::DuplicateParticipant(id)
+            | Error::UnknownParticipant(id)
+            | Error::SessionMismatch(id)
+            | Error::MissingCommitments(id)
+            | Error::InvalidProofOfKnowledge(id)
+            | Error::MissingComplaints(id)
+            | Error::UnknownMember(id) => vec![*id],
+            Error::MisaddressedShare { sender, .. } => vec![*sender],
+            Error::WrongCommitmentCount { culprit, .. } => vec![*culprit],
+            Error::UnansweredComplaint { accused, .. }
+            | Error::InvalidJustification { accused, .. } => {
+                vec![*accused]
+            }
+            Error::TooManyDisqualified { disqualified, .. } => disqualified.clone(),
+            Error::TranscriptMismatch(ids)
+            | Error::InvalidPartialSignatures(ids)
+            | Error::InvalidDealings(ids) => ids.clone(),
+            Error::Encoding(_)
+            | Error::KeyMaterialTooShort
+            | Error::EmptyAggregate
+            | Error::LengthMismatch { .. }
+            | Error::ZeroIdentifier
+            | Error::EmptyCommitments
+            | Error::InvalidSignature
+            | Error::InvalidProofOfPossession
+            | Error::InvalidMinSigners { .. }
+            | Error::MalformedDkgDocument { .. }
+            | Error::WrongSignerCount { .. }
+            | Error::ThresholdMismatch { .. }
+            | Error::GroupKeyMismatch
+            | Error::MalformedEnvelope(_)
+            | Error::InvalidTaskId
+            | Error::WrongGroup { .. }
+            | Error::PayloadMismatch
+            | Error::UploadTooOld { .. }
+            | Error::UploadInFuture { .. }
+            | Error::Replay
+            | Error::PayloadCountMismatch { .. }
+            | Error::NonceStoreIo(_)
+            | Error::CorruptNonceStore { .. } => vec![],
+        }
+    }
+}
