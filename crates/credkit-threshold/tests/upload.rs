@@ -1098,3 +1098,22 @@ fn memory_store() {
     assert!(!store.contains(&nonce(1)) && store.contains(&nonce(2)));
     assert_eq!(store.len(), 1);
 }
+
+/// A JSON envelope with a repeated key is refused: readers that keep the first or the last
+/// value must not see different envelopes behind one signature.
+#[test]
+fn repeated_json_keys_are_refused() {
+    let key = credkit_threshold::bls::SecretKey::key_gen(&[3u8; 32], b"").unwrap();
+    let group = credkit_threshold::upload::GroupId::from_public_key(key.public_key());
+    let task = credkit_threshold::upload::TaskId::new("t").unwrap();
+    let unsigned =
+        credkit_threshold::upload::UnsignedEnvelope::new(group, task, 1_750_000_000, b"payload");
+    let signature = key.sign(&unsigned.signing_bytes());
+    let json = unsigned.attach(signature).to_json();
+    assert!(credkit_threshold::upload::Envelope::from_json(&json).is_ok());
+    let doubled = json.replacen("\"task_id\":", "\"task_id\":\"other\",\"task_id\":", 1);
+    assert!(
+        credkit_threshold::upload::Envelope::from_json(&doubled).is_err(),
+        "{doubled}"
+    );
+}

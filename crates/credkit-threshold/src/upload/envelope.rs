@@ -464,7 +464,10 @@ impl Envelope {
         if value.get("type").and_then(serde_json::Value::as_str) != Some(JSON_TYPE) {
             return Err(EnvelopeDefect::WrongType.into());
         }
-        let json: JsonEnvelope = serde_json::from_value(value).map_err(json_defect)?;
+        // Parse the struct from the text itself, not from `value`: a `Value` keeps the last of
+        // two equal keys, while the struct parser refuses duplicates, so no two readers of one
+        // envelope can see different fields.
+        let json: JsonEnvelope = serde_json::from_str(json).map_err(json_defect)?;
         let group_id = GroupId(hex_field(&json.group_id, "group_id")?);
         let task_id = TaskId::new(json.task_id).map_err(|_| EnvelopeDefect::TaskId)?;
         let nonce = hex_field(&json.nonce, "nonce")?;
