@@ -547,3 +547,35 @@ fn jwk_ignores_members_it_does_not_know() {
         public
     );
 }
+
+/// Repeated keys in attribute objects are refused: two JSON readers must never see different
+/// attribute values behind one signature or proof.
+#[test]
+fn repeated_attribute_keys_are_refused() {
+    let (key, schema, credential) = setup(SuiteId::Sha256, 10);
+    let doubled = ATTRS.replacen("\"refills\": 2", "\"refills\": 20, \"refills\": 2", 1);
+    assert!(matches!(
+        Attributes::from_json(&schema, &doubled),
+        Err(Error::Json(_))
+    ));
+    let json =
+        credential
+            .to_json()
+            .replacen("\"refills\": 2", "\"refills\": 20,\n    \"refills\": 2", 1);
+    assert!(
+        matches!(Credential::from_json(&json), Err(Error::Json(_))),
+        "{json}"
+    );
+    let p = credential
+        .present(&["refills"], b"n", None)
+        .unwrap()
+        .to_json();
+    let doubled = p.replacen("\"refills\": 2", "\"refills\": 20,\n    \"refills\": 2", 1);
+    assert!(
+        matches!(
+            Presentation::verify_json(&doubled, &key.public(), b"n", None),
+            Err(Error::Json(_))
+        ),
+        "{doubled}"
+    );
+}

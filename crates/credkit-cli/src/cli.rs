@@ -4,14 +4,17 @@ use clap::{Parser, Subcommand, ValueEnum};
 use credkit_bbs::credential::SuiteId;
 
 use crate::commands::bench::BenchArgs;
+use crate::commands::group::GroupArgs;
 use crate::commands::issue::IssueArgs;
 use crate::commands::keygen::KeygenArgs;
 use crate::commands::present::PresentArgs;
 use crate::commands::pubkey::PubkeyArgs;
+use crate::commands::upload::UploadArgs;
 use crate::commands::vectors::VectorsArgs;
 use crate::commands::verify::VerifyArgs;
 
-/// Privacy-preserving credentials on BLS12-381 (IETF BBS signatures).
+/// Privacy-preserving credentials on BLS12-381: IETF BBS credentials, threshold BLS group
+/// signatures and anonymous uploads.
 #[derive(Debug, Parser)]
 #[command(name = "credkit", version, propagate_version = true)]
 pub struct Cli {
@@ -45,6 +48,17 @@ pub enum Command {
     /// with 0 when the presentation verifies, 1 when it does not, 2 when an input cannot be
     /// read.
     Verify(VerifyArgs),
+    /// Threshold group keys and signatures: any T of a group's N members sign together.
+    ///
+    /// `group deal` or `group dkg` makes the key (group.json, `member-<i>.key`), `group sign`
+    /// makes a member's partial signature, `group combine` the group's signature, `group
+    /// verify` checks it.
+    Group(GroupArgs),
+    /// Anonymous uploads: a group signs an envelope, a collector accepts it once.
+    ///
+    /// `upload prepare` fixes the fields, members `upload sign` them, a combiner `upload
+    /// seal`s the envelope, and the collector `upload verify`s it against its nonce store.
+    Upload(UploadArgs),
     /// Run fixture files of the published IETF BBS format and report each one.
     ///
     /// Folders are searched recursively for `*.json` files. The ciphersuite of a file is the

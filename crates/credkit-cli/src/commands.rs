@@ -3,10 +3,12 @@
 //! succeeded.
 
 pub mod bench;
+pub mod group;
 pub mod issue;
 pub mod keygen;
 pub mod present;
 pub mod pubkey;
+pub mod upload;
 pub mod vectors;
 pub mod verify;
 

@@ -1,11 +1,13 @@
-//! The files of the credential commands, in the habits of age and minisign: `-` is standard
-//! input (for at most one input of a command) or standard output; an output file is created
-//! new and an existing one is replaced only with `--force`; a secret key file is created with
-//! mode 0600 and never written to standard output.
+//! The files of the commands, in the habits of age and minisign: `-` is standard input (for
+//! at most one input of a command) or standard output; an output file is created new and an
+//! existing one is replaced only with `--force`; a secret key file (an issuer key, a member
+//! key, a key generation state or share) is created with mode 0600 and never written to
+//! standard output.
 //!
 //! Every error names the file and what in it is wrong (the Display of [`credkit_bbs::Error`]
-//! names the field), and gives a hint. No error quotes a secret: the library's messages name
-//! fields, never their values, and this module quotes nothing from a file.
+//! and of [`FormatError`] names the field), and gives a hint. No error quotes a secret: the
+//! libraries' messages name fields, never their values, and this module quotes nothing from
+//! a file.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
@@ -16,6 +18,7 @@ use credkit_bbs::Error;
 use zeroize::Zeroizing;
 
 use crate::error::CommandError;
+use crate::group_files::FormatError;
 
 /// The hint for a document that does not follow the formats.
 pub const FORMAT_HINT: &str = "check the file against SPEC.md §4";
@@ -41,6 +44,28 @@ pub enum Document {
     Credential,
     /// A presentation document (`verify --presentation`).
     Presentation,
+    /// A group's public key, `group.json` (`--group`).
+    Group,
+    /// A member's key, `member-<i>.key` (`--share`).
+    MemberKey,
+    /// A message to sign or verify, any bytes.
+    Message,
+    /// A member's partial signature (`group combine`, `upload seal`).
+    PartialSignature,
+    /// A member's share of the group's proof of possession (`group pop combine`).
+    PartialProofOfPossession,
+    /// A group signature (`group verify`).
+    GroupSignature,
+    /// An upload's fields before signing (`upload sign`, `upload seal`).
+    UnsignedUpload,
+    /// A sealed upload envelope (`upload verify`).
+    Envelope,
+    /// An upload's payload, any bytes.
+    Payload,
+    /// A member's key generation state, `DIR/dkg-state.json` (`group dkg --state-dir`).
+    DkgState,
+    /// A key generation package from a participant (`group dkg`).
+    DkgPackage,
 }
 
 impl Document {
@@ -54,6 +79,17 @@ impl Document {
             Document::Attributes => "the attributes",
             Document::Credential => "the credential",
             Document::Presentation => "the presentation",
+            Document::Group => "the group",
+            Document::MemberKey => "the member key",
+            Document::Message => "the message",
+            Document::PartialSignature => "the partial signature",
+            Document::PartialProofOfPossession => "the share of the proof of possession",
+            Document::GroupSignature => "the group signature",
+            Document::UnsignedUpload => "the unsigned upload",
+            Document::Envelope => "the upload envelope",
+            Document::Payload => "the payload",
+            Document::DkgState => "the key generation state",
+            Document::DkgPackage => "the key generation package",
         }
     }
 
@@ -71,6 +107,33 @@ impl Document {
             }
             Document::Credential => "the issuer writes one with `credkit issue`".into(),
             Document::Presentation => "the holder writes one with `credkit present`".into(),
+            Document::Group => "the dealer writes it with `credkit group deal`, each member of a \
+                                key generation with `credkit group dkg finish`"
+                .into(),
+            Document::MemberKey => "the dealer writes member keys with `credkit group deal`, \
+                                    each member of a key generation with `credkit group dkg \
+                                    finish`"
+                .into(),
+            Document::Message | Document::Payload => "give the path of a readable file".into(),
+            Document::PartialSignature => {
+                "members write partial signatures with `credkit group sign` or `credkit upload \
+                 sign`"
+                    .into()
+            }
+            Document::PartialProofOfPossession => {
+                "members write them with `credkit group pop sign`".into()
+            }
+            Document::GroupSignature => {
+                "the combiner writes it with `credkit group combine`".into()
+            }
+            Document::UnsignedUpload => "write it with `credkit upload prepare`".into(),
+            Document::Envelope => "the combiner writes it with `credkit upload seal`".into(),
+            Document::DkgState => {
+                "start a key generation in this folder with `credkit group dkg round1`".into()
+            }
+            Document::DkgPackage => "check the path; its sender writes it with `credkit group \
+                                     dkg`"
+                .into(),
         }
     }
 
@@ -105,9 +168,53 @@ impl Document {
             (Document::Presentation, _) => {
                 "--presentation takes the file that `credkit present` writes".into()
             }
+            (Document::Group, "member-key") => {
+                "--group takes the group's public file, group.json, not a member's secret key"
+                    .into()
+            }
+            (Document::Group, _) => "--group takes the group.json that `credkit group deal` or \
+                                     `credkit group dkg finish` writes"
+                .into(),
+            (Document::MemberKey, _) => {
+                "--share takes a member key file, member-<i>.key, as `credkit group deal` or \
+                 `credkit group dkg finish` writes it"
+                    .into()
+            }
+            (Document::PartialSignature, "partial-proof-of-possession") => {
+                "shares of the proof of possession are combined with `credkit group pop combine`"
+                    .into()
+            }
+            (Document::PartialSignature, _) => "give the partial signatures that `credkit group \
+                                                sign` or `credkit upload sign` write"
+                .into(),
+            (Document::PartialProofOfPossession, _) => {
+                "give the files that `credkit group pop sign` writes".into()
+            }
+            (Document::GroupSignature, _) => {
+                "give the signature that `credkit group combine` writes".into()
+            }
+            (Document::UnsignedUpload, "upload") => {
+                "this envelope is sealed already: check it with `credkit upload verify`".into()
+            }
+            (Document::UnsignedUpload, _) => {
+                "give the file that `credkit upload prepare` writes".into()
+            }
+            (
+                Document::Message
+                | Document::Payload
+                | Document::Envelope
+                | Document::DkgState
+                | Document::DkgPackage,
+                _,
+            ) => GROUP_FORMAT_HINT.into(),
         }
     }
 }
+
+/// The hint for a group, member key, partial signature, signature or upload file that does
+/// not follow its format.
+pub const GROUP_FORMAT_HINT: &str =
+    "the file was altered or truncated; write it anew with credkit rather than editing it";
 
 /// The forms `verify --issuer` reads.
 pub const ISSUER_FORMS_HINT: &str = "--issuer takes a credkit public-key document (`credkit \
@@ -134,6 +241,35 @@ impl Inputs {
     /// Input errors naming the file: it cannot be read, is not UTF-8; usage error when a
     /// second input is to come from standard input.
     pub fn read(&mut self, path: &Path, doc: Document) -> Result<Input, CommandError> {
+        let Bytes { name, bytes } = self.read_bytes(path, doc)?;
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => Ok(Input {
+                text: Zeroizing::new(text.to_owned()),
+                name,
+            }),
+            Err(e) => Err(CommandError::input(format!(
+                "{name}: not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+            .with_hint(match doc {
+                Document::SecretKey
+                | Document::AnyKey
+                | Document::Issuer
+                | Document::Schema
+                | Document::Attributes
+                | Document::Credential
+                | Document::Presentation => FORMAT_HINT,
+                _ => GROUP_FORMAT_HINT,
+            })),
+        }
+    }
+
+    /// Reads the bytes of `path` (`-` for standard input), which holds a `doc`: a message or
+    /// a payload, any bytes.
+    ///
+    /// # Errors
+    /// As [`Inputs::read`], but for UTF-8.
+    pub fn read_bytes(&mut self, path: &Path, doc: Document) -> Result<Bytes, CommandError> {
         let stdin = path.as_os_str() == STDIO;
         let name = if stdin {
             "standard input".to_owned()
@@ -169,18 +305,16 @@ impl Inputs {
                 }
             })?)
         };
-        match std::str::from_utf8(&bytes) {
-            Ok(text) => Ok(Input {
-                text: Zeroizing::new(text.to_owned()),
-                name,
-            }),
-            Err(e) => Err(CommandError::input(format!(
-                "{name}: not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            ))
-            .with_hint(FORMAT_HINT)),
-        }
+        Ok(Bytes { name, bytes })
     }
+}
+
+/// The bytes of a file, with the name errors give the file.
+pub struct Bytes {
+    /// The path as given, or `standard input`.
+    pub name: String,
+    /// The bytes, wiped when dropped.
+    pub bytes: Zeroizing<Vec<u8>>,
 }
 
 /// The error for a document `name` that holds a `doc` and was refused by the library with `e`.
@@ -266,6 +400,26 @@ pub fn attributes_hint(schema: &Schema) -> String {
     )
 }
 
+/// The error for a file `name` that holds a `doc` of [`crate::group_files`] and was refused
+/// with `e`: an input error (exit status 2) with a hint.
+pub fn format_error(name: &str, doc: Document, e: FormatError) -> CommandError {
+    let err = CommandError::input(format!("{name}: {e}"));
+    match &e {
+        FormatError::WrongType { found, .. } => err.with_hint(doc.wrong_type_hint(name, found)),
+        FormatError::UnsupportedVersion { .. } => {
+            err.with_hint("the file was written by another version of credkit")
+        }
+        FormatError::InvalidProofOfPossession => err.with_hint(
+            "the group's key was altered or replaced; get group.json again from the dealer or \
+             the members",
+        ),
+        FormatError::TaskId => {
+            err.with_hint("a task id is 1 to 255 bytes of UTF-8; write the file anew with `credkit upload prepare`")
+        }
+        _ => err.with_hint(GROUP_FORMAT_HINT),
+    }
+}
+
 /// Writes the document `contents` to `path`, or to `out` for `-`. A file is created new; an
 /// existing one is replaced only with `force`.
 ///
@@ -285,6 +439,15 @@ pub fn write_output(
     write_file(path, contents, force, false)
 }
 
+/// Writes the public document `contents` to the file `path` (never standard output): created
+/// new, or replaced with `force`.
+///
+/// # Errors
+/// As [`write_output`].
+pub fn write_file_public(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
+    write_file(path, contents, force, false)
+}
+
 /// Writes the secret key document `contents` to the file `path`, which only its owner can
 /// read or write (mode 0600 on Unix, also when `force` replaces an existing file).
 ///
@@ -294,13 +457,83 @@ pub fn write_secret(path: &Path, contents: &str, force: bool) -> Result<(), Comm
     write_file(path, contents, force, true)
 }
 
+/// The error for an output that exists when `--force` is not given.
+pub fn already_exists(path: &Path) -> CommandError {
+    CommandError::usage(format!(
+        "{}: already exists; not overwriting it",
+        path.display()
+    ))
+    .with_hint("pass --force to overwrite it")
+}
+
+/// Refuses, before anything is written, when one of the outputs `paths` of a command that
+/// writes several files exists and `force` is not given, so that no run leaves half of its
+/// files behind.
+///
+/// # Errors
+/// [`already_exists`] for the first that exists.
+pub fn refuse_existing<'a>(
+    paths: impl IntoIterator<Item = &'a Path>,
+    force: bool,
+) -> Result<(), CommandError> {
+    if force {
+        return Ok(());
+    }
+    match paths.into_iter().find(|p| p.exists()) {
+        Some(path) => Err(already_exists(path)),
+        None => Ok(()),
+    }
+}
+
+/// Replaces the secret file `path` with `contents` atomically: writes `<path>.tmp` (mode
+/// 0600), syncs it and renames it over `path`, so that a crash leaves the old file or the
+/// new one, never half of one.
+///
+/// # Errors
+/// An input error when the file cannot be written or renamed.
+pub fn replace_secret(path: &Path, contents: &str) -> Result<(), CommandError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    write_file(&tmp, contents, true, true)?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        CommandError::input(format!(
+            "{}: cannot replace: {}",
+            path.display(),
+            describe(&e)
+        ))
+        .with_hint("check the folder's permissions")
+    })
+}
+
+/// Creates the folder `path` and its parents if missing; a folder created here is private to
+/// its owner (mode 0700 on Unix).
+///
+/// # Errors
+/// An input error naming the folder.
+pub fn create_private_dir(path: &Path) -> Result<(), CommandError> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).map_err(|e| {
+        CommandError::input(format!(
+            "{}: cannot create the folder: {}",
+            path.display(),
+            describe(&e)
+        ))
+        .with_hint("give a folder in a writable place")
+    })
+}
+
 fn write_file(path: &Path, contents: &str, force: bool, secret: bool) -> Result<(), CommandError> {
     let name = path.display();
     let mut file = create(path, force, secret).map_err(|e| match e.kind() {
-        io::ErrorKind::AlreadyExists => {
-            CommandError::usage(format!("{name}: already exists; not overwriting it"))
-                .with_hint("pass --force to overwrite it")
-        }
+        io::ErrorKind::AlreadyExists => already_exists(path),
         kind => {
             let err = CommandError::input(format!("{name}: cannot create: {}", describe(&e)));
             match kind {

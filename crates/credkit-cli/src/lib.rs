@@ -9,6 +9,11 @@
 //!   and presentations as files ([`commands::keygen`], [`commands::pubkey`],
 //!   [`commands::issue`], [`commands::present`], [`commands::verify`]), read and written by
 //!   [`files`];
+//! - `credkit group deal|dkg|pop|sign|combine|verify`: threshold BLS group keys and
+//!   signatures ([`commands::group`]);
+//! - `credkit upload prepare|sign|seal|verify`: anonymous uploads that a group signs and a
+//!   collector accepts once ([`commands::upload`]); their files, and the group's, are the
+//!   documents of [`group_files`], whose parsers are public for fuzzing;
 //! - `credkit vectors PATH...`: runs fixture files of the published IETF BBS format
 //!   ([`commands::vectors`]);
 //! - `credkit bench`: times the BBS operations and the curve operations beneath them
@@ -21,5 +26,6 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod files;
+pub mod group_files;
 
 pub use error::{CommandError, CommandErrorKind};

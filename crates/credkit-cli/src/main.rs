@@ -2,7 +2,8 @@
 //! fails and with which exit status the process ends.
 //!
 //! Exit status: 0 success; 1 a command reported a failure (a fixture failed, a signature or
-//! presentation does not verify); 2 a usage error (clap's or a command's) or an input that
+//! presentation does not verify, too few partial signatures are valid, an upload is refused,
+//! a key generation cannot complete); 2 a usage error (clap's or a command's) or an input that
 //! cannot be read or parsed; 255 an internal error. A closed output pipe ends quietly, with
 //! 141.
 #![forbid(unsafe_code)]
@@ -51,6 +52,8 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> Result<Status, CommandError> {
         Command::Issue(args) => commands::issue::run(args, out),
         Command::Present(args) => commands::present::run(args, out),
         Command::Verify(args) => commands::verify::run(args, out),
+        Command::Group(args) => commands::group::run(args, out),
+        Command::Upload(args) => commands::upload::run(args, out),
         Command::Vectors(args) => commands::vectors::run(args, out),
         Command::Bench(args) => commands::bench::run(args, out),
     }

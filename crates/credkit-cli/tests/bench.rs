@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const OPERATIONS: [&str; 8] = [
+const OPERATIONS: [&str; 13] = [
     "g1_mul",
     "pairing_2",
     "msm_vartime",
@@ -14,7 +14,43 @@ const OPERATIONS: [&str; 8] = [
     "verify",
     "proof_gen",
     "proof_verify",
+    "group_sign_partial",
+    "group_verify_partials",
+    "group_combine",
+    "group_verify",
+    "upload_batch_verify",
 ];
+
+/// The threshold rows: one each, all with a baseline measured beside them.
+const THRESHOLD: [&str; 5] = [
+    "group_sign_partial",
+    "group_verify_partials",
+    "group_combine",
+    "group_verify",
+    "upload_batch_verify",
+];
+
+/// The table's lines: from the header to the first blank line (the notes follow).
+fn table(text: &str) -> Vec<&str> {
+    text.lines()
+        .skip_while(|l| !l.starts_with("operation "))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect()
+}
+
+/// The table's rows of `op`: the lines that start with the exact name and a space.
+fn rows<'a>(text: &'a str, op: &str) -> Vec<&'a str> {
+    table(text)
+        .into_iter()
+        .filter(|l| l.starts_with(&format!("{op} ")))
+        .collect()
+}
+
+/// The table's first row of `op`.
+fn row<'a>(text: &'a str, op: &str) -> &'a str {
+    rows(text, op).first().copied().unwrap_or_default()
+}
 
 fn credkit(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_credkit"))
@@ -38,31 +74,61 @@ fn one_iteration_reports_every_operation() {
     );
     let text = stdout(&output);
     for op in OPERATIONS {
-        assert!(
-            text.lines().any(|l| l.starts_with(&format!("{op} "))),
-            "no row for {op}:\n{text}"
-        );
+        assert!(!rows(&text, op).is_empty(), "no row for {op}:\n{text}");
     }
-    // Both sizes, both suites: 4 BBS operations x 2 L x 2 suites, 2 MSMs x 2 L, and 2 more.
-    let rows = text
-        .lines()
-        .filter(|l| OPERATIONS.iter().any(|op| l.starts_with(&format!("{op} "))))
-        .count();
-    assert_eq!(rows, 16 + 4 + 2, "{text}");
+    // Both sizes, both suites: 4 BBS operations x 2 L x 2 suites, 2 MSMs x 2 L, 2 more, and
+    // one row per threshold operation; nothing else.
+    let table = table(&text);
+    assert!(
+        table
+            .iter()
+            .all(|l| OPERATIONS.iter().any(|op| l.starts_with(&format!("{op} ")))),
+        "{text}"
+    );
+    assert_eq!(table.len(), 16 + 4 + 2 + 5, "{text}");
+    for op in THRESHOLD {
+        assert_eq!(rows(&text, op).len(), 1, "{op}:\n{text}");
+    }
     for needle in [
         "bls12-381-sha-256",
         "bls12-381-shake-256",
         " 100  ",
         "2U+7 secret terms",
         "median of 1 run after 2 warm-ups",
+        "ratio is 1 by construction",
     ] {
         assert!(text.contains(needle), "missing {needle:?}:\n{text}");
     }
-    let sign = text
-        .lines()
-        .find(|l| l.starts_with("sign "))
-        .unwrap_or_default();
+    let sign = row(&text, "sign");
     assert!(sign.ends_with("msm_vartime + g1_mul"), "{sign}");
+    // The default sizes: 67 of 100 signers, 100 envelopes; each row against its baseline.
+    for (op, size, baseline) in [
+        ("group_sign_partial", "67 of 100", "hash_to_g2 + g2_mul"),
+        (
+            "group_verify_partials",
+            "67 of 100",
+            "67 x verify_partial (one at a time)",
+        ),
+        (
+            "group_combine",
+            "67 of 100",
+            "g2_msm of 67 points (255-bit)",
+        ),
+        (
+            "group_verify",
+            "67 of 100",
+            "blst verify (one-key BLS signature)",
+        ),
+        (
+            "upload_batch_verify",
+            "100 envelopes",
+            "100 x Collector::accept (one by one)",
+        ),
+    ] {
+        let line = row(&text, op);
+        assert!(line.contains(&format!("  {size}  ")), "{line}");
+        assert!(line.ends_with(baseline), "{line}");
+    }
 }
 
 #[test]
@@ -81,8 +147,8 @@ fn quick_json() {
     assert!(doc["build"] == "debug" || doc["build"] == "release");
     assert!(doc["cores"].as_u64().is_some_and(|n| n >= 1));
     let results = doc["results"].as_array().expect("`results` is an array");
-    // L = 10 only: g1_mul, pairing_2, 2 MSMs, 4 operations x 2 suites.
-    assert_eq!(results.len(), 12);
+    // L = 10 only: g1_mul, pairing_2, 2 MSMs, 4 operations x 2 suites; 5 threshold rows.
+    assert_eq!(results.len(), 12 + 5);
     for op in OPERATIONS {
         assert!(
             results.iter().any(|r| r["operation"] == op),
@@ -94,13 +160,57 @@ fn quick_json() {
         let bbs = ["sign", "verify", "proof_gen", "proof_verify"]
             .iter()
             .any(|op| r["operation"] == *op);
+        let threshold = THRESHOLD.iter().any(|op| r["operation"] == *op);
+        let group = threshold && r["operation"] != "upload_batch_verify";
         assert_eq!(r["suite"].is_string(), bbs, "{r}");
-        assert_eq!(r["ratio"].is_f64(), bbs, "{r}");
-        assert_eq!(r["baseline_ns"].is_u64(), bbs, "{r}");
+        assert_eq!(r["ratio"].is_f64(), bbs || threshold, "{r}");
+        assert_eq!(r["baseline_ns"].is_u64(), bbs || threshold, "{r}");
+        assert_eq!(r["baseline"].is_string(), bbs || threshold, "{r}");
         if bbs {
             assert_eq!(r["l"], 10, "{r}");
         }
+        if threshold {
+            assert!(r["l"].is_null(), "{r}");
+        }
+        // --quick: 3 of 5 signers, 10 envelopes.
+        if group {
+            assert_eq!(
+                (&r["min_signers"], &r["max_signers"]),
+                (&3.into(), &5.into()),
+                "{r}"
+            );
+        } else {
+            assert!(
+                r["min_signers"].is_null() && r["max_signers"].is_null(),
+                "{r}"
+            );
+        }
+        if r["operation"] == "upload_batch_verify" {
+            assert_eq!(r["envelopes"], 10, "{r}");
+        } else {
+            assert!(r["envelopes"].is_null(), "{r}");
+        }
     }
+    for op in THRESHOLD {
+        assert_eq!(
+            results.iter().filter(|r| r["operation"] == op).count(),
+            1,
+            "{op}"
+        );
+    }
+    let upload = results
+        .iter()
+        .find(|r| r["operation"] == "upload_batch_verify")
+        .expect("an upload_batch_verify row");
+    assert_eq!(upload["baseline"], "10 x Collector::accept (one by one)");
+    let group_verify = results
+        .iter()
+        .find(|r| r["operation"] == "group_verify")
+        .expect("a group_verify row");
+    assert_eq!(
+        group_verify["baseline"],
+        "blst verify (one-key BLS signature)"
+    );
     let proof_gen = results
         .iter()
         .find(|r| r["operation"] == "proof_gen")

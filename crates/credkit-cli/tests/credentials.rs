@@ -728,7 +728,7 @@ fn issue_attribute_errors() {
         &issue("array.json"),
         2,
         "",
-        &format!("error: array.json: invalid type: sequence, expected a map at line 1 column 0\n{FORMAT_HINT}"),
+        &format!("error: array.json: invalid type: sequence, expected a JSON object with unique keys at line 1 column 0\n{FORMAT_HINT}"),
     );
     assert_run(
         &issue("absent.json"),

@@ -4,7 +4,7 @@ use core::fmt;
 
 use serde_json::{Map, Value};
 
-use super::document::{b64, unb64};
+use super::document::{b64, unb64, UniqueMap};
 use super::schema::{AttributeType, Schema};
 use crate::Error;
 
@@ -175,9 +175,8 @@ impl Attributes {
     /// [`Error::Json`] for bad JSON or a non-object; [`Error::UnknownAttribute`];
     /// [`Error::MissingAttribute`]; the errors of [`AttributeValue::from_json`].
     pub fn from_json(schema: &Schema, json: &str) -> Result<Self, Error> {
-        let object: Map<String, Value> =
-            serde_json::from_str(json).map_err(|e| Error::Json(e.into()))?;
-        Self::from_object(schema, &object, true)
+        let object: UniqueMap = serde_json::from_str(json).map_err(|e| Error::Json(e.into()))?;
+        Self::from_object(schema, &object.0, true)
     }
 
     /// Reads a JSON object of attributes of `schema`; with `complete`, every attribute must be

@@ -132,3 +132,44 @@ pub(crate) fn unb64(field: &'static str, text: &str) -> Result<Vec<u8>, Error> {
         .decode(text)
         .map_err(|_| Error::InvalidBase64 { field })
 }
+
+/// A JSON object whose keys must be unique. `serde_json::Map` keeps the last of two equal keys,
+/// so a document could show one reader `"drug": "a"` and another `"drug": "b"` behind one
+/// signature; this type refuses such a document instead.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct UniqueMap(pub(crate) serde_json::Map<String, serde_json::Value>);
+
+impl<'de> serde::Deserialize<'de> for UniqueMap {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UniqueMap;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object with unique keys")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut access: A,
+            ) -> Result<UniqueMap, A::Error> {
+                let mut map = serde_json::Map::new();
+                while let Some((key, value)) = access.next_entry::<String, serde_json::Value>()? {
+                    if map.contains_key(&key) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate key `{}`",
+                            key.chars().take(64).collect::<String>()
+                        )));
+                    }
+                    map.insert(key, value);
+                }
+                Ok(UniqueMap(map))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+impl serde::Serialize for UniqueMap {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}

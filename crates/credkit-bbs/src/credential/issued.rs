@@ -2,10 +2,9 @@
 
 use rand_core::{CryptoRng, OsRng, RngCore};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::attribute::Attributes;
-use super::document::{self, b64, Header};
+use super::document::{self, b64, Header, UniqueMap};
 use super::keys::{with_suite, IssuerKey, IssuerPublicKey, SuiteId};
 use super::presentation::{presentation_header, Presentation};
 use super::schema::{Schema, SchemaDocument};
@@ -44,7 +43,7 @@ struct CredentialDocument {
     suite: SuiteId,
     issuer: IssuerField,
     schema: SchemaDocument,
-    attributes: Map<String, Value>,
+    attributes: UniqueMap,
     signature: String,
 }
 
@@ -197,7 +196,7 @@ impl Credential {
                 public_key: b64(&self.issuer.public_key().to_bytes()),
             },
             schema: self.schema.clone().into(),
-            attributes: self.attributes.to_object(),
+            attributes: UniqueMap(self.attributes.to_object()),
             signature: b64(&self.signature.to_bytes()),
         })
     }
@@ -225,7 +224,7 @@ impl Credential {
             return Err(Error::KeyMismatch);
         }
         let schema = Schema::try_from(doc.schema)?;
-        let attributes = Attributes::from_object(&schema, &doc.attributes, true)?;
+        let attributes = Attributes::from_object(&schema, &doc.attributes.0, true)?;
         let signature = document::field("signature", &doc.signature, Signature::from_bytes)?;
         Ok(Credential {
             issuer,

@@ -1,10 +1,9 @@
 //! Presentations: disclosed attributes with a BBS proof, and their verification.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
 use super::attribute::Attributes;
-use super::document::{self, b64, Header};
+use super::document::{self, b64, Header, UniqueMap};
 use super::issued::credential_header;
 use super::keys::{with_suite, IssuerPublicKey, SuiteId};
 use super::schema::{Schema, SchemaDocument};
@@ -51,7 +50,7 @@ struct PresentationDocument {
     suite: SuiteId,
     issuer: String,
     schema: SchemaDocument,
-    disclosed: Map<String, Value>,
+    disclosed: UniqueMap,
     proof: String,
 }
 
@@ -164,7 +163,7 @@ impl Presentation {
         let doc: PresentationDocument = document::parse(json)?;
         document::check_header(doc.version, &doc.kind, PresentationDocument::TYPE)?;
         let schema = Schema::try_from(doc.schema)?;
-        let disclosed = Attributes::from_object(&schema, &doc.disclosed, false)?;
+        let disclosed = Attributes::from_object(&schema, &doc.disclosed.0, false)?;
         let proof = document::field("proof", &doc.proof, Proof::from_bytes)?;
         Ok(Unverified {
             suite: doc.suite,
@@ -183,7 +182,7 @@ impl Presentation {
             suite: self.issuer.suite(),
             issuer: self.issuer.kid(),
             schema: self.schema.clone().into(),
-            disclosed: self.disclosed.to_object(),
+            disclosed: UniqueMap(self.disclosed.to_object()),
             proof: b64(&self.proof.to_bytes()),
         })
     }
