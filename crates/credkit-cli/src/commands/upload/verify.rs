@@ -193,14 +193,10 @@ fn store_error(path: &Path, e: &Error) -> CommandError {
 /// The error for an envelope `text` that is not one.
 fn envelope_error(name: &str, text: &str, e: Error) -> CommandError {
     let err = match &e {
-        Error::MalformedEnvelope(EnvelopeDefect::Json { .. }) => {
-            match diagnose(text) {
-                Some(why) => {
-                    CommandError::input(format!("{name}: malformed upload envelope: {why}"))
-                }
-                None => CommandError::input(format!("{name}: {e}")),
-            }
-        }
+        Error::MalformedEnvelope(EnvelopeDefect::Json { .. }) => match diagnose(text) {
+            Some(why) => CommandError::input(format!("{name}: malformed upload envelope: {why}")),
+            None => CommandError::input(format!("{name}: {e}")),
+        },
         Error::Encoding(inner) => CommandError::input(format!(
             "{name}: field `signature`: malformed encoding: {inner}"
         )),
