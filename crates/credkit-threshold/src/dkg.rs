@@ -405,6 +405,23 @@ impl KeyPackage {
         self.min_signers
     }
 
+    /// The public data of the group as the dealer's [`crate::dealer::PublicKeyPackage`], for
+    /// checking partial signatures and combining them (the group's proof of possession comes
+    /// from threshold signing: [`crate::sign::prove_possession`],
+    /// [`crate::combine::combine_proof_of_possession`]).
+    ///
+    /// # Errors
+    /// None for a key package this module produced or decoded; the errors of
+    /// [`crate::dealer::PublicKeyPackage::new`] otherwise.
+    pub fn public_key_package(&self) -> Result<crate::dealer::PublicKeyPackage, Error> {
+        let members: Vec<Identifier> = self.verifying_shares.keys().copied().collect();
+        crate::dealer::PublicKeyPackage::new(
+            self.min_signers,
+            self.group_commitments.clone(),
+            &members,
+        )
+    }
+
     /// The number of members in the group: the qualified participants.
     pub fn max_signers(&self) -> u16 {
         // At most the number of participants, which fits in u16.

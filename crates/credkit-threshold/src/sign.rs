@@ -142,6 +142,24 @@ pub fn prove_possession(share: &SigningShare, group_public_key: &PublicKey) -> P
     sign_hashed(share, &pop_point(group_public_key))
 }
 
+/// Checks one member's partial proof of possession of the group key (from
+/// [`prove_possession`]): `e(P1, σ_i) = e(VK_i, hash_to_G2(PK, POP DST))`.
+///
+/// # Errors
+/// [`Error::UnknownMember`]; [`Error::InvalidPartialSignatures`] naming the member.
+pub fn verify_partial_proof_of_possession(
+    package: &PublicKeyPackage,
+    partial: &PartialSignature,
+) -> Result<(), Error> {
+    let verifying_share = package.member(partial.identifier)?;
+    let h = to_blst_g2(&pop_point(package.group_public_key()));
+    if verify_one(verifying_share, partial, h.as_ref()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidPartialSignatures(vec![partial.identifier]))
+    }
+}
+
 /// Checks one partial signature: `e(P1, sigma_i) == e(VK_i, H(m))`.
 ///
 /// # Errors

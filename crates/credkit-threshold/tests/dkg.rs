@@ -1094,3 +1094,66 @@ fn debug_output_shows_no_secret() {
         );
     }
 }
+
+/// A DKG key package gives the same public data the dealer's package holds, and its members'
+/// partial signatures combine under it.
+#[test]
+fn key_package_gives_a_public_key_package() {
+    use credkit_threshold::dkg::{finish, round1, round2, round3, round4, round5, Parameters};
+    use credkit_threshold::Identifier;
+    let ids: Vec<Identifier> = (1..=3).map(|i| Identifier::new(i).unwrap()).collect();
+    let mut states1 = vec![];
+    let mut packages1 = vec![];
+    for &id in &ids {
+        let (s, p) = round1::part1(Parameters::new(2, id, &ids, b"pkg").unwrap());
+        states1.push(s);
+        packages1.push(p);
+    }
+    let mut states2 = vec![];
+    let mut shares = vec![];
+    for s in states1 {
+        let (s, out) = round2::part2(s, &packages1).unwrap();
+        states2.push(s);
+        shares.extend(out.into_values());
+    }
+    let mut states3 = vec![];
+    let mut packages3 = vec![];
+    for s in states2 {
+        let me = s.identifier();
+        let mine: Vec<_> = shares
+            .iter()
+            .filter(|p| p.recipient() == me)
+            .cloned()
+            .collect();
+        let (s, p) = round3::part3(s, &mine).unwrap();
+        states3.push(s);
+        packages3.push(p);
+    }
+    let mut states4 = vec![];
+    let mut packages4 = vec![];
+    for s in states3 {
+        let (s, p) = round4::part4(s, &packages3).unwrap();
+        states4.push(s);
+        packages4.extend(p);
+    }
+    let mut states5 = vec![];
+    let mut packages5 = vec![];
+    for s in states4 {
+        let (s, p) = round5::part5(s, &packages4).unwrap();
+        states5.push(s);
+        packages5.push(p);
+    }
+    let keys: Vec<_> = states5
+        .into_iter()
+        .map(|s| finish(s, &packages5).unwrap())
+        .collect();
+    let package = keys[0].public_key_package().unwrap();
+    assert_eq!(package.group_public_key(), &keys[1].group_public_key());
+    let partials: Vec<_> = keys[..2]
+        .iter()
+        .map(|k| credkit_threshold::sign::sign(k.signing_share(), b"m"))
+        .collect();
+    let signature =
+        credkit_threshold::combine::combine_and_verify(&package, b"m", &partials).unwrap();
+    signature.verify(&keys[2].group_public_key(), b"m").unwrap();
+}

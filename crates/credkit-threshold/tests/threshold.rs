@@ -543,3 +543,22 @@ fn larger_subsets_give_the_group_signature() {
         }
     }
 }
+
+/// A partial proof of possession is checked alone, and a partial signature of a message is
+/// not one.
+#[test]
+fn partial_proofs_of_possession_are_checked_alone() {
+    use credkit_threshold::sign::{prove_possession, sign, verify_partial_proof_of_possession};
+    let mut rng = rand::rngs::OsRng;
+    let (group, shares) = credkit_threshold::dealer::deal(&mut rng, 2, 3).unwrap();
+    let package = group.package();
+    let pop = prove_possession(&shares[0], group.public_key());
+    verify_partial_proof_of_possession(package, &pop).unwrap();
+    let not_pop = sign(&shares[0], b"message");
+    assert_eq!(
+        verify_partial_proof_of_possession(package, &not_pop),
+        Err(credkit_threshold::Error::InvalidPartialSignatures(vec![
+            shares[0].identifier()
+        ]))
+    );
+}
