@@ -66,8 +66,9 @@ pub enum Command {
     /// Prints `PASS`, `FAIL` or `SKIP` per file, then `N passed, N failed`. Exits with 0 when
     /// nothing failed, 1 otherwise.
     Vectors(VectorsArgs),
-    /// Time sign, verify, proof generation and verification on this machine, beside the curve
-    /// operations they are built from.
+    /// Time BBS (sign, verify, proofs) and threshold operations (partial signatures, batch
+    /// checks, combination, group verification, upload batches) on this machine, beside the
+    /// curve operations they are built from.
     ///
     /// Reports the median of repeated runs. Build with `--release` for meaningful numbers.
     Bench(BenchArgs),

@@ -16,7 +16,7 @@
 //!   documents of [`group_files`], whose parsers are public for fuzzing;
 //! - `credkit vectors PATH...`: runs fixture files of the published IETF BBS format
 //!   ([`commands::vectors`]);
-//! - `credkit bench`: times the BBS operations and the curve operations beneath them
+//! - `credkit bench`: times the BBS and threshold operations and the curve operations beneath them
 //!   ([`commands::bench`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]

@@ -14,17 +14,18 @@
 //! | `proof_gen`    | `msm_ct` of L+1 points                    |
 //! | `proof_verify` | `msm_vartime` of L+1 points + `pairing_2` |
 //!
-//! The threshold rows, for `t` of `n` signers (67 of 100; 3 of 5 with `--quick`), are each
-//! timed alternately with their baseline, one run of each in turn, so that a shared machine's
-//! slow and fast phases affect both alike:
+//! The threshold rows, for `t` of `n` signers (67 of 100; 3 of 5 with `--quick`) and 100
+//! upload envelopes (10 with `--quick`), are each timed alternately with their baseline, one
+//! run of each in turn, so that a shared machine's slow and fast phases affect both alike;
+//! their ratio is the median of the per-pair ratios:
 //!
-//! | operation               | baseline                                                  |
-//! |-------------------------|-----------------------------------------------------------|
-//! | `group_sign_partial`    | `hash_to_G2` + one G2 multiplication                      |
-//! | `group_verify_partials` | the same `t` partial signatures checked one at a time     |
-//! | `group_combine`         | a G2 multi-scalar multiplication of `t` points (255-bit)  |
+//! | operation               | baseline                                                   |
+//! |-------------------------|------------------------------------------------------------|
+//! | `group_sign_partial`    | `hash_to_G2` + one G2 multiplication                       |
+//! | `group_verify_partials` | the same `t` partial signatures checked one at a time      |
+//! | `group_combine`         | a G2 multi-scalar multiplication of `t` points (255-bit)   |
 //! | `group_verify`          | blst's verification of an ordinary (one-key) BLS signature |
-//! | `upload_batch_verify`   | `Collector::accept` on each envelope, one by one          |
+//! | `upload_batch_verify`   | `Collector::accept` on each envelope, one by one           |
 //!
 //! `group_verify` is `bls::Signature::verify`, which *is* blst's `min_pk` verification: its
 //! ratio is 1 by construction, and shows only the noise. `group_verify_partials` and
@@ -148,7 +149,9 @@ pub struct Row {
     /// The baseline's median (for a BBS operation, the sum of its curve operations' medians at
     /// the same L), in nanoseconds.
     pub baseline_ns: Option<u64>,
-    /// `median_ns / baseline_ns`.
+    /// For a BBS operation `median_ns / baseline_ns`; for a threshold operation, timed
+    /// alternately with its baseline, the median of the per-pair ratios (close to, but not
+    /// always equal to, `median_ns / baseline_ns`).
     pub ratio: Option<f64>,
 }
 
@@ -210,15 +213,15 @@ impl Plan {
         Ok(median(&mut times))
     }
 
-    /// The median times of `op` and of `baseline`, run alternately (one warm-up run of each
-    /// per warm-up, then one timed run of each per iteration), so that a machine's slow and
-    /// fast phases affect both alike.
+    /// `op` and `baseline` run alternately (one warm-up run of each per warm-up, then one
+    /// timed run of each per iteration), so that a machine's slow and fast phases affect both
+    /// alike: the median time of each, and the median of the per-pair ratios.
     fn median_pair<T, U>(
         self,
         what: &str,
         mut op: impl FnMut() -> Result<T, String>,
         mut baseline: impl FnMut() -> Result<U, String>,
-    ) -> Result<(Duration, Duration), CommandError> {
+    ) -> Result<Pair, CommandError> {
         let failed = |which: &str, e: String| {
             CommandError::internal(format!("{what} ({which}) failed: {e}"))
         };
@@ -240,8 +243,35 @@ impl Plan {
             baselines.push(start.elapsed());
             black_box(value.map_err(baseline_failed)?);
         }
-        Ok((median(&mut ops), median(&mut baselines)))
+        let mut ratios: Vec<f64> = ops
+            .iter()
+            .zip(&baselines)
+            .filter(|(_, b)| !b.is_zero())
+            .map(|(o, b)| o.as_secs_f64() / b.as_secs_f64())
+            .collect();
+        ratios.sort_unstable_by(f64::total_cmp);
+        let ratio = match ratios.len() {
+            0 => None,
+            n if n % 2 == 1 => Some(ratios[n / 2]),
+            n => Some((ratios[n / 2 - 1] + ratios[n / 2]) / 2.0),
+        };
+        Ok(Pair {
+            op: median(&mut ops),
+            baseline: median(&mut baselines),
+            ratio,
+        })
     }
+}
+
+/// What [`Plan::median_pair`] measured.
+#[derive(Clone, Copy, Debug)]
+struct Pair {
+    /// The operation's median time.
+    op: Duration,
+    /// The baseline's median time.
+    baseline: Duration,
+    /// The median of the per-pair ratios `op / baseline`.
+    ratio: Option<f64>,
 }
 
 fn median(times: &mut [Duration]) -> Duration {
@@ -454,13 +484,10 @@ fn bbs_rows<C: Ciphersuite>(
     Ok(())
 }
 
-/// A row of the threshold operations: `median` against `baseline_t`, measured alternately.
-fn compared_row(
-    operation: &'static str,
-    (median, baseline_t): (Duration, Duration),
-    baseline: String,
-) -> Row {
-    let (median_ns, baseline_ns) = (nanos(median), nanos(baseline_t));
+/// A row of the threshold operations, measured alternately with its baseline; its ratio is
+/// the median of the per-pair ratios.
+fn compared_row(operation: &'static str, pair: Pair, baseline: String) -> Row {
+    let (median_ns, baseline_ns) = (nanos(pair.op), nanos(pair.baseline));
     Row {
         operation,
         l: None,
@@ -472,7 +499,7 @@ fn compared_row(
         median_ns,
         baseline: Some(baseline),
         baseline_ns: Some(baseline_ns),
-        ratio: (baseline_ns > 0).then(|| median_ns as f64 / baseline_ns as f64),
+        ratio: pair.ratio,
     }
 }
 
@@ -683,18 +710,26 @@ fn notes(
         "ratio: the median divided by the sum of its baseline's medians at the same L.".into(),
         "Expected: proof_gen's ratio is above 1, as proof generation multiplies 2U+7 secret terms in constant time (U = L - disclosed: U for B, 2 for Bbar, 2 for T1, U+1 for T2, and D and Abar one each), against the L+1 of one msm_ct.".into(),
         format!(
-            "group_*: threshold BLS (BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_), {t} of {n} members drawn at random signing one message; each is timed alternately with its baseline."
+            "group_*: threshold BLS (BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_), {t} of {n} members drawn at random signing one message. These rows and upload_batch_verify are timed alternately with their baseline; their ratio is the median of the per-pair ratios."
         ),
         format!(
             "group_verify_partials: the {t} partial signatures checked in one batch (64-bit random coefficients, a G1 and a G2 MSM on blst's thread pool, one 2-pairing product), against checking them one at a time (a hash_to_G2 and a 2-pairing product each)."
         ),
-        format!(
-            "group_combine: Lagrange coefficients and one G2 MSM of {} points with 64-bit scalars (the GLS endomorphism), against a plain G2 MSM of {t} points with 255-bit scalars; a ratio below 1 is the endomorphism's gain.",
-            4 * usize::from(t)
-        ),
+        // From 8 signers on, `combine` uses the GLS endomorphism (`GLS_MIN_POINTS` in
+        // credkit-threshold's combine.rs).
+        if t >= 8 {
+            format!(
+                "group_combine: Lagrange coefficients and one G2 MSM of {} points with 64-bit scalars (the GLS endomorphism), against a plain G2 MSM of {t} points with 255-bit scalars; a ratio below 1 is the endomorphism's gain.",
+                4 * usize::from(t)
+            )
+        } else {
+            format!(
+                "group_combine: Lagrange coefficients and one G2 MSM of {t} points with 255-bit scalars (below 8 signers, without the GLS endomorphism), against the same MSM alone."
+            )
+        },
         "group_verify: blst's own min_pk verification (bls::Signature::verify calls blst), and so is its baseline: the ratio is 1 by construction, and its distance from 1 is noise.".into(),
         format!(
-            "upload_batch_verify: {} envelopes accepted with one batch verification (hash_to_G2 on up to {cores} threads, two MSMs, one 2-pairing product), against one by one (one blst verification each, on one thread); the speed-up is 1 / ratio.{speedup}",
+            "upload_batch_verify: {} envelopes accepted with one batch verification (hash_to_G2 on up to {cores} threads, one per 32 envelopes; two G2 MSMs, one 2-pairing product), against one by one (one blst verification each, on one thread); the speed-up is 1 / ratio.{speedup}",
             threshold.envelopes
         ),
     ]
@@ -751,7 +786,14 @@ fn print_table(report: &BenchReport, out: &mut impl Write) -> Result<(), Command
     )?;
     for row in &report.results {
         let l = row.l.map_or_else(|| "-".to_owned(), |l| l.to_string());
-        let ratio = row.ratio.map_or_else(String::new, |r| format!("{r:.2}"));
+        // Two decimals, or three below 0.1 (a batch check's ratio to checking one by one).
+        let ratio = row.ratio.map_or_else(String::new, |r| {
+            if r < 0.1 {
+                format!("{r:.3}")
+            } else {
+                format!("{r:.2}")
+            }
+        });
         let line = format!(
             "{:<21} {:>4}  {:<20} {:>11}  {:>6}  {}",
             row.operation,
