@@ -240,10 +240,10 @@ fn json_round_trip_and_shape() {
     );
     assert!(json.starts_with(r#"{"version":1,"type":"upload","group_id":""#));
     assert_eq!(Envelope::from_json(&json).unwrap(), envelope);
-    // Uppercase hex is accepted, and decodes to the same envelope.
+    // Uppercase hex is refused: one canonical text per envelope, as in every credkit document.
     let upper = json.replace(&hex::encode(nonce(7)), &hex::encode_upper(nonce(7)));
     assert_ne!(upper, json);
-    assert_eq!(Envelope::from_json(&upper).unwrap(), envelope);
+    assert!(Envelope::from_json(&upper).is_err());
 }
 
 // ---- malformed encodings: typed errors, never a panic ----
@@ -1116,4 +1116,26 @@ fn repeated_json_keys_are_refused() {
         credkit_threshold::upload::Envelope::from_json(&doubled).is_err(),
         "{doubled}"
     );
+}
+
+/// Hex in envelope JSON is lowercase only, as in every credkit document.
+#[test]
+fn uppercase_hex_is_refused() {
+    let key = credkit_threshold::bls::SecretKey::key_gen(&[4u8; 32], b"").unwrap();
+    let group = credkit_threshold::upload::GroupId::from_public_key(key.public_key());
+    let task = credkit_threshold::upload::TaskId::new("t").unwrap();
+    let unsigned =
+        credkit_threshold::upload::UnsignedEnvelope::new(group, task, 1_750_000_000, b"p");
+    let signature = key.sign(&unsigned.signing_bytes());
+    let json = unsigned.attach(signature).to_json();
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let nonce = value["nonce"].as_str().unwrap().to_owned();
+    assert!(
+        nonce
+            .bytes()
+            .any(|b| b.is_ascii_lowercase() && b.is_ascii_alphabetic()),
+        "test needs a letter"
+    );
+    let upper = json.replace(&nonce, &nonce.to_uppercase());
+    assert!(credkit_threshold::upload::Envelope::from_json(&upper).is_err());
 }

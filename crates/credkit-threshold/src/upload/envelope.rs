@@ -449,7 +449,7 @@ impl Envelope {
 
     /// Decodes [`Envelope::to_json`]: the `"version"` must be 1 and the `"type"` `"upload"`
     /// (both checked first, so a future version is reported as such), every field present,
-    /// no other field, hex of the right length (either case), and the signature as in
+    /// no other field, lowercase hex of the right length, and the signature as in
     /// [`Envelope::from_bytes`]. Never panics.
     ///
     /// # Errors
@@ -505,6 +505,10 @@ fn json_defect(e: serde_json::Error) -> Error {
 }
 
 fn hex_field<const N: usize>(text: &str, field: &'static str) -> Result<[u8; N], Error> {
+    // Lowercase only, as every credkit document: one canonical text per envelope.
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(EnvelopeDefect::Hex(field).into());
+    }
     let mut out = [0u8; N];
     hex::decode_to_slice(text, &mut out).map_err(|_| EnvelopeDefect::Hex(field))?;
     Ok(out)
