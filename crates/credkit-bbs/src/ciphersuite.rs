@@ -18,6 +18,12 @@ pub trait Ciphersuite: Copy + core::fmt::Debug + Default + Send + Sync + 'static
     const KEYGEN_DST: &'static [u8];
     /// `generator_seed` of P1 (section 7.2): `ciphersuite_id || "H2G_HM2S_BP_MESSAGE_GENERATOR_SEED"`.
     const P1_GENERATOR_SEED: &'static [u8];
+    /// `api_id` of the Blind BBS Interface (draft-irtf-cfrg-bbs-blind-signatures, section 4.2):
+    /// `ciphersuite_id || "BLIND_H2G_HM2S_"`.
+    const BLIND_API_ID: &'static [u8];
+    /// `api_id` of the BBS Pseudonym Interface (draft-irtf-cfrg-bbs-per-verifier-linkability,
+    /// section 7): `ciphersuite_id || "H2G_HM2S_PSEUDONYM_"`.
+    const PSEUDONYM_API_ID: &'static [u8];
     /// The folder name of the suite in the published fixtures (`bls12-381-sha-256`).
     const NAME: &'static str;
 
@@ -41,6 +47,9 @@ macro_rules! bbs_ciphersuite {
             const KEYGEN_DST: &'static [u8] = concat!($id, "KEYGEN_DST_").as_bytes();
             const P1_GENERATOR_SEED: &'static [u8] =
                 concat!($id, "H2G_HM2S_BP_MESSAGE_GENERATOR_SEED").as_bytes();
+            const BLIND_API_ID: &'static [u8] = concat!($id, "BLIND_H2G_HM2S_").as_bytes();
+            const PSEUDONYM_API_ID: &'static [u8] =
+                concat!($id, "H2G_HM2S_PSEUDONYM_").as_bytes();
             const NAME: &'static str = $folder;
             type Expander = $expander;
 

@@ -129,6 +129,31 @@ pub enum Error {
     #[error("not a BLS12-381 G2 Multikey: {0}")]
     Multikey(&'static str),
 
+    // ---- blind signatures and pseudonyms ----
+    /// A commitment with proof whose length is not `48 + (2 + M) * 32` bytes.
+    #[error("commitment length {0} is not 48 + (2 + M) * 32 bytes for any M")]
+    CommitmentLength(usize),
+    /// The commitment's proof of correctness does not verify: the holder cannot open it.
+    #[error("invalid commitment: its proof of correctness does not verify")]
+    InvalidCommitment,
+    /// A blind proof covers fewer messages than the `L` signer messages, the prover's blind
+    /// and the pseudonym secrets it must hold.
+    #[error("a proof over {total} messages cannot hold {signer} signer messages")]
+    SignerMessageCount {
+        /// The `L` given.
+        signer: usize,
+        /// The number of messages the proof covers.
+        total: usize,
+    },
+    /// A pseudonym secret vector of the wrong length (or an empty one).
+    #[error("expected {expected} pseudonym secrets, found {found}")]
+    NymSecretCount {
+        /// What the signature or proof was made for.
+        expected: usize,
+        /// What was supplied.
+        found: usize,
+    },
+
     // ---- caller misuse (hazmat) ----
     /// The number of random scalars handed to proof generation is not `U + 5`.
     #[error("expected {expected} random scalars, found {found}")]

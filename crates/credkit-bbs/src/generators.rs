@@ -60,6 +60,20 @@ impl Generators {
     pub fn compressed(&self) -> &[u8] {
         &self.chain.compressed[..self.count * G1_LEN]
     }
+
+    /// `self.append(other)`: the generators of an Interface that signs under two chains (the
+    /// blind signatures draft's `generators.append(blind_generators)`). Copies both prefixes.
+    pub fn append(&self, other: &Generators) -> Generators {
+        let chain = Chain {
+            points: [self.points(), other.points()].concat(),
+            affine: [self.affine(), other.affine()].concat(),
+            compressed: [self.compressed(), other.compressed()].concat(),
+        };
+        Generators {
+            count: chain.points.len(),
+            chain: Arc::new(chain),
+        }
+    }
 }
 
 /// State of one chain in the cache.

@@ -43,6 +43,7 @@
 #![deny(missing_docs)]
 // Spec names (`Abar`, `m~_j`) are kept in comments; code uses snake_case forms of them.
 
+pub mod blind;
 mod ciphersuite;
 pub mod credential;
 mod error;

@@ -252,6 +252,44 @@ pub fn core_proof_gen<C: Ciphersuite>(
     api_id: &[u8],
     random_scalars: &[Scalar],
 ) -> Result<Proof, Error> {
+    core_proof_gen_ext::<C>(
+        pk,
+        signature,
+        generators,
+        header,
+        ph,
+        messages,
+        disclosed_indexes,
+        api_id,
+        random_scalars,
+        |_| Ok(ChallengeExtension::default()),
+    )
+}
+
+/// What an extension of the BBS proof adds to its challenge (section 3.7.4, as extended by
+/// the pseudonym draft's `ProofWithPseudonymChallengeCalculate`): points serialized after
+/// `T2` and before `domain`, and octets appended after `I2OSP(length(ph), 8) || ph`.
+#[derive(Default)]
+pub(crate) struct ChallengeExtension {
+    pub(crate) points: Vec<G1Affine>,
+    pub(crate) trailer: Vec<u8>,
+}
+
+/// [`core_proof_gen`] with an extension of the challenge, computed by `extend` from the random
+/// scalars `m~_j1, ..., m~_jU` of the undisclosed messages (in index order).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn core_proof_gen_ext<C: Ciphersuite>(
+    pk: &PublicKey,
+    signature: &Signature,
+    generators: &Generators,
+    header: &[u8],
+    ph: &[u8],
+    messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    api_id: &[u8],
+    random_scalars: &[Scalar],
+    extend: impl FnOnce(&[Scalar]) -> Result<ChallengeExtension, Error>,
+) -> Result<Proof, Error> {
     let l = messages.len();
     check_indexes(disclosed_indexes, l)?;
     let undisclosed_indexes = complement(disclosed_indexes, l);
@@ -308,8 +346,15 @@ pub fn core_proof_gen<C: Ciphersuite>(
     };
 
     let disclosed_messages: Vec<Scalar> = disclosed_indexes.iter().map(|&i| messages[i]).collect();
-    let challenge =
-        challenge_calculate::<C>(&init, &disclosed_messages, disclosed_indexes, ph, api_id)?;
+    let extension = extend(m_tilde)?;
+    let challenge = challenge_calculate::<C>(
+        &init,
+        &disclosed_messages,
+        disclosed_indexes,
+        ph,
+        api_id,
+        &extension,
+    )?;
 
     // ProofFinalize (section 3.7.2)
     let r3 = Option::<Scalar>::from(r2.invert()).ok_or(Error::ZeroRandomScalar)?;
@@ -345,6 +390,33 @@ pub fn core_proof_verify<C: Ciphersuite>(
     disclosed_messages: &[Scalar],
     disclosed_indexes: &[usize],
     api_id: &[u8],
+) -> Result<(), Error> {
+    core_proof_verify_ext::<C>(
+        pk,
+        proof,
+        generators,
+        header,
+        ph,
+        disclosed_messages,
+        disclosed_indexes,
+        api_id,
+        |_, _| Ok(ChallengeExtension::default()),
+    )
+}
+
+/// [`core_proof_verify`] with an extension of the challenge, computed by `extend` from the
+/// proof's `(m^_j1, ..., m^_jU)` and its challenge `cp`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn core_proof_verify_ext<C: Ciphersuite>(
+    pk: &PublicKey,
+    proof: &Proof,
+    generators: &Generators,
+    header: &[u8],
+    ph: &[u8],
+    disclosed_messages: &[Scalar],
+    disclosed_indexes: &[usize],
+    api_id: &[u8],
+    extend: impl FnOnce(&[Scalar], &Scalar) -> Result<ChallengeExtension, Error>,
 ) -> Result<(), Error> {
     let u = proof.m_hat.len();
     let r = disclosed_indexes.len();
@@ -393,8 +465,15 @@ pub fn core_proof_verify<C: Ciphersuite>(
         t2: affine[1],
         domain,
     };
-    let challenge =
-        challenge_calculate::<C>(&init, disclosed_messages, disclosed_indexes, ph, api_id)?;
+    let extension = extend(&proof.m_hat, &proof.challenge)?;
+    let challenge = challenge_calculate::<C>(
+        &init,
+        disclosed_messages,
+        disclosed_indexes,
+        ph,
+        api_id,
+        &extension,
+    )?;
     if challenge != proof.challenge {
         return Err(Error::InvalidProof);
     }
@@ -405,13 +484,15 @@ pub fn core_proof_verify<C: Ciphersuite>(
     Ok(())
 }
 
-/// `ProofChallengeCalculate` (section 3.7.4).
+/// `ProofChallengeCalculate` (section 3.7.4), with the points and trailer of an extension
+/// (empty for plain BBS).
 fn challenge_calculate<C: Ciphersuite>(
     init: &InitResult,
     disclosed_messages: &[Scalar],
     disclosed_indexes: &[usize],
     ph: &[u8],
     api_id: &[u8],
+    extension: &ChallengeExtension,
 ) -> Result<Scalar, Error> {
     // c_arr = (R, i1, msg_i1, ..., iR, msg_iR, Abar, Bbar, D, T1, T2, domain)
     // c_octs = serialize(c_arr) || I2OSP(length(ph), 8) || ph
@@ -423,13 +504,16 @@ fn challenge_calculate<C: Ciphersuite>(
         c_octs.extend_from_slice(&i2osp8(i as u64));
         c_octs.extend_from_slice(&scalar_to_bytes(msg));
     }
-    for p in [&init.a_bar, &init.b_bar, &init.d, &init.t1, &init.t2] {
+    for p in [&init.a_bar, &init.b_bar, &init.d, &init.t1, &init.t2]
+        .into_iter()
+        .chain(&extension.points)
+    {
         c_octs.extend_from_slice(&g1_to_bytes(p));
     }
     c_octs.extend_from_slice(&scalar_to_bytes(&init.domain));
     c_octs.extend_from_slice(&i2osp8(ph.len() as u64));
     Ok(hash_to_scalar::<C::Expander>(
-        &[&c_octs, ph],
+        &[&c_octs, ph, &extension.trailer],
         &dst(api_id, b"H2S_"),
     )?)
 }

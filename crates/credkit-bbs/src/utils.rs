@@ -147,3 +147,27 @@ pub(crate) fn complement(indexes: &[usize], count: usize) -> Vec<usize> {
     }
     rest
 }
+
+/// A vector of secret scalars, overwritten on drop (as [`wipe`]): `blstrs::Scalar` does not
+/// implement `Zeroize`.
+#[derive(Default)]
+pub(crate) struct SecretScalars(pub(crate) Vec<Scalar>);
+
+impl Drop for SecretScalars {
+    fn drop(&mut self) {
+        wipe(&mut self.0);
+    }
+}
+
+impl core::ops::Deref for SecretScalars {
+    type Target = Vec<Scalar>;
+    fn deref(&self) -> &Vec<Scalar> {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for SecretScalars {
+    fn deref_mut(&mut self) -> &mut Vec<Scalar> {
+        &mut self.0
+    }
+}
