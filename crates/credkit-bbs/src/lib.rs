@@ -54,6 +54,7 @@ mod generators;
 pub mod hazmat;
 mod key;
 mod proof;
+pub mod pseudonym;
 mod signature;
 mod utils;
 
