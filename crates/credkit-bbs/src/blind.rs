@@ -216,7 +216,7 @@ pub(crate) fn blind_generators<C: Ciphersuite>(
 ///
 /// # Errors
 /// [`Error::GeneratorCount`], [`Error::RandomScalarCount`].
-pub fn core_commit<C: Ciphersuite>(
+pub(crate) fn core_commit<C: Ciphersuite>(
     committed_scalars: &[Scalar],
     blind_generators: &Generators,
     api_id: &[u8],
@@ -265,7 +265,7 @@ pub fn core_commit<C: Ciphersuite>(
 ///
 /// # Errors
 /// [`Error::InvalidCommitment`]; [`Error::GeneratorCount`].
-pub fn core_commit_verify<C: Ciphersuite>(
+pub(crate) fn core_commit_verify<C: Ciphersuite>(
     commitment: &Commitment,
     blind_generators: &Generators,
     api_id: &[u8],

@@ -62,3 +62,30 @@ pub fn mocked_random_scalars<C: Ciphersuite>(count: usize) -> Result<Vec<Scalar>
         count,
     )
 }
+
+/// `CoreCommit` of the blind signatures draft (-02 section 4.3.1) with the random scalars
+/// `(secret_prover_blind, s~, m~_1, ..., m~_M)` given, under `api_id` with the blind generators
+/// `(Q_2, J_1, ..., J_M)`.
+///
+/// # Errors
+/// [`Error::GeneratorCount`], [`Error::RandomScalarCount`].
+pub fn core_commit<C: Ciphersuite>(
+    committed_scalars: &[Scalar],
+    blind_generators: &Generators,
+    api_id: &[u8],
+    random_scalars: &[Scalar],
+) -> Result<(crate::blind::Commitment, crate::blind::ProverBlind), Error> {
+    crate::blind::core_commit::<C>(committed_scalars, blind_generators, api_id, random_scalars)
+}
+
+/// `CoreCommitVerify` of the blind signatures draft (-02 section 4.3.2).
+///
+/// # Errors
+/// [`Error::InvalidCommitment`], [`Error::GeneratorCount`].
+pub fn core_commit_verify<C: Ciphersuite>(
+    commitment: &crate::blind::Commitment,
+    blind_generators: &Generators,
+    api_id: &[u8],
+) -> Result<(), Error> {
+    crate::blind::core_commit_verify::<C>(commitment, blind_generators, api_id)
+}

@@ -37,6 +37,16 @@
 //!   verifier hash an unbounded number of generators.
 //! - `#![forbid(unsafe_code)]`.
 //!
+//! ## Extensions
+//!
+//! - [`blind`]: blind signatures (draft-irtf-cfrg-bbs-blind-signatures): the holder commits to
+//!   messages the issuer never sees, e.g. a secret that binds the credential to its holder.
+//! - [`pseudonym`]: per-verifier pseudonyms (draft-irtf-cfrg-bbs-per-verifier-linkability): one
+//!   verifier recognises a returning holder, two verifiers cannot link their visits.
+//!
+//! Both are byte-exact against every published fixture of their drafts (SPEC.md §3.9-3.10 says
+//! which draft version each operation follows).
+//!
 //! The draft's core operations (explicit `api_id`, generators and random scalars) are in
 //! `hazmat`, behind the feature of the same name.
 #![forbid(unsafe_code)]
