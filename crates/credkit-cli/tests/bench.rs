@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const OPERATIONS: [&str; 13] = [
+const OPERATIONS: [&str; 17] = [
     "g1_mul",
     "pairing_2",
     "msm_vartime",
@@ -14,6 +14,10 @@ const OPERATIONS: [&str; 13] = [
     "verify",
     "proof_gen",
     "proof_verify",
+    "commit_nym",
+    "blind_sign_nym",
+    "nym_proof_gen",
+    "nym_proof_verify",
     "group_sign_partial",
     "group_verify_partials",
     "group_combine",
@@ -76,7 +80,7 @@ fn one_iteration_reports_every_operation() {
     for op in OPERATIONS {
         assert!(!rows(&text, op).is_empty(), "no row for {op}:\n{text}");
     }
-    // Both sizes, both suites: 4 BBS operations x 2 L x 2 suites, 2 MSMs x 2 L, 2 more, and
+    // Both sizes, both suites: 8 BBS operations x 2 L x 2 suites, 2 MSMs x 2 L, 2 more, and
     // one row per threshold operation; nothing else.
     let table = table(&text);
     assert!(
@@ -85,7 +89,7 @@ fn one_iteration_reports_every_operation() {
             .all(|l| OPERATIONS.iter().any(|op| l.starts_with(&format!("{op} ")))),
         "{text}"
     );
-    assert_eq!(table.len(), 16 + 4 + 2 + 5, "{text}");
+    assert_eq!(table.len(), 32 + 4 + 2 + 5, "{text}");
     for op in THRESHOLD {
         assert_eq!(rows(&text, op).len(), 1, "{op}:\n{text}");
     }
@@ -147,8 +151,8 @@ fn quick_json() {
     assert!(doc["build"] == "debug" || doc["build"] == "release");
     assert!(doc["cores"].as_u64().is_some_and(|n| n >= 1));
     let results = doc["results"].as_array().expect("`results` is an array");
-    // L = 10 only: g1_mul, pairing_2, 2 MSMs, 4 operations x 2 suites; 5 threshold rows.
-    assert_eq!(results.len(), 12 + 5);
+    // L = 10 only: g1_mul, pairing_2, 2 MSMs, 8 operations x 2 suites; 5 threshold rows.
+    assert_eq!(results.len(), 20 + 5);
     for op in OPERATIONS {
         assert!(
             results.iter().any(|r| r["operation"] == op),
@@ -157,7 +161,7 @@ fn quick_json() {
     }
     for r in results {
         assert!(r["median_ns"].as_u64().is_some_and(|ns| ns > 0), "{r}");
-        let bbs = ["sign", "verify", "proof_gen", "proof_verify"]
+        let bbs = OPERATIONS[4..12]
             .iter()
             .any(|op| r["operation"] == *op);
         let threshold = THRESHOLD.iter().any(|op| r["operation"] == *op);

@@ -13,6 +13,15 @@
 //! | `verify`       | `msm_vartime` of L+1 points + `pairing_2` |
 //! | `proof_gen`    | `msm_ct` of L+1 points                    |
 //! | `proof_verify` | `msm_vartime` of L+1 points + `pairing_2` |
+//! | `commit_nym`   | 4 `g1_mul` (`C` and `Cbar`, two constant-time terms each) |
+//! | `blind_sign_nym` | `msm_vartime` of L+1 points + `g1_mul`  |
+//! | `nym_proof_gen`  | `msm_ct` of L+1 points                  |
+//! | `nym_proof_verify` | `msm_vartime` of L+1 points + `pairing_2` |
+//!
+//! The `*nym*` rows are the holder-bound credentials of the pseudonym draft, with one
+//! pseudonym secret and no committed messages: the holder's commitment, the issuer's blind
+//! signature (which first checks the commitment's proof), and a presentation with a pseudonym
+//! and its check.
 //!
 //! The threshold rows, for `t` of `n` signers (67 of 100; 3 of 5 with `--quick`) and 100
 //! upload envelopes (10 with `--quick`), are each timed alternately with their baseline, one
@@ -38,6 +47,10 @@ use std::time::{Duration, Instant};
 
 use credkit_bbs::{
     proof_gen, proof_verify, sign, verify, Bls12381Sha256, Bls12381Shake256, Ciphersuite, SecretKey,
+};
+use credkit_bbs::pseudonym::{
+    blind_sign_with_nym, commit_with_nym, proof_gen_with_nym, proof_verify_with_nym,
+    verify_finalize_with_nym, NymEntropy, NymSecrets,
 };
 use credkit_core::curve::{
     Bls12, Curve, Field, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Group,
@@ -90,7 +103,7 @@ const QUICK_ENVELOPES: usize = 10;
 const MESSAGE: &[u8] = b"credkit bench: upload 17 of study S";
 
 /// The operations measured, in the order of the table.
-pub const OPERATIONS: [&str; 13] = [
+pub const OPERATIONS: [&str; 17] = [
     "g1_mul",
     "pairing_2",
     "msm_vartime",
@@ -99,6 +112,10 @@ pub const OPERATIONS: [&str; 13] = [
     "verify",
     "proof_gen",
     "proof_verify",
+    "commit_nym",
+    "blind_sign_nym",
+    "nym_proof_gen",
+    "nym_proof_verify",
     "group_sign_partial",
     "group_verify_partials",
     "group_combine",
@@ -481,6 +498,90 @@ fn bbs_rows<C: Ciphersuite>(
         "msm_vartime + pairing_2",
         raw.msm_vartime + raw.pairing_2,
     ));
+
+    // Holder-bound credentials with pseudonyms (one secret, no committed messages).
+    let none: &[&[u8]] = &[];
+    let context = b"verifier context".as_slice();
+    let prover_nyms = NymSecrets::generate(&mut OsRng, 1).map_err(|e| fail("nym secrets", e))?;
+    let entropy = NymEntropy::generate(&mut OsRng);
+    let (commitment, blind) =
+        commit_with_nym::<C>(none, &prover_nyms).map_err(|e| fail("commit_nym", e))?;
+    let bound = blind_sign_with_nym::<C>(&sk, &commitment, 1, &entropy, header, &messages)
+        .map_err(|e| fail("blind_sign_nym", e))?;
+    let nym_secrets = verify_finalize_with_nym::<C>(
+        pk,
+        &bound,
+        header,
+        &messages,
+        none,
+        &prover_nyms,
+        &entropy,
+        Some(&blind),
+    )
+    .map_err(|e| fail("verify_finalize_with_nym", e))?;
+    let nym_proof = |rows: &[usize]| {
+        proof_gen_with_nym::<C>(
+            pk,
+            &bound,
+            header,
+            ph,
+            &nym_secrets,
+            context,
+            &messages,
+            none,
+            rows,
+            &[],
+            Some(&blind),
+        )
+    };
+    let (nym_proof_v, pseudonym) = nym_proof(&indexes).map_err(|e| fail("nym_proof_gen", e))?;
+    let nym_verify = || {
+        proof_verify_with_nym::<C>(
+            pk,
+            &nym_proof_v,
+            header,
+            ph,
+            &pseudonym,
+            context,
+            1,
+            l,
+            &disclosed_messages,
+            &indexes,
+            none,
+            &[],
+        )
+    };
+    nym_verify().map_err(|e| fail("nym_proof_verify", e))?;
+    let commit_t = plan.median("commit_nym", || {
+        commit_with_nym::<C>(none, &prover_nyms).map_err(err)
+    })?;
+    let blind_sign_t = plan.median("blind_sign_nym", || {
+        blind_sign_with_nym::<C>(&sk, &commitment, 1, &entropy, header, &messages).map_err(err)
+    })?;
+    let nym_gen_t = plan.median("nym_proof_gen", || nym_proof(&indexes).map_err(err))?;
+    let nym_verify_t = plan.median("nym_proof_verify", || nym_verify().map_err(err))?;
+    rows.push(row("commit_nym", commit_t, None, "4 x g1_mul", raw.g1_mul * 4));
+    rows.push(row(
+        "blind_sign_nym",
+        blind_sign_t,
+        None,
+        "msm_vartime + g1_mul",
+        raw.msm_vartime + raw.g1_mul,
+    ));
+    rows.push(row(
+        "nym_proof_gen",
+        nym_gen_t,
+        Some(disclosed),
+        "msm_ct",
+        raw.msm_ct,
+    ));
+    rows.push(row(
+        "nym_proof_verify",
+        nym_verify_t,
+        Some(disclosed),
+        "msm_vartime + pairing_2",
+        raw.msm_vartime + raw.pairing_2,
+    ));
     Ok(())
 }
 
@@ -708,6 +809,7 @@ fn notes(
             "Threads: msm_vartime (so also sign, verify and proof_verify) runs on blst's thread pool, one thread per core ({cores} here; below 32 points it multiplies each point alone, one per thread); msm_ct, g1_mul and pairing_2 run on one thread."
         ),
         "ratio: the median divided by the sum of its baseline's medians at the same L.".into(),
+        "*nym* rows: holder-bound credentials with one pseudonym secret. blind_sign_nym also checks the holder's commitment proof (a 3-point MSM and a hash); nym_proof_gen proves U+2 undisclosed terms (the prover's blind and secret too) plus the pseudonym and its commitment (hash_to_G1 and 2 CT multiplications); nym_proof_verify adds hash_to_G1 and a 2-point MSM.".into(),
         "Expected: proof_gen's ratio is above 1, as proof generation multiplies 2U+7 secret terms in constant time (U = L - disclosed: U for B, 2 for Bbar, 2 for T1, U+1 for T2, and D and Abar one each), against the L+1 of one msm_ct.".into(),
         format!(
             "group_*: threshold BLS (BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_), {t} of {n} members drawn at random signing one message. These rows and upload_batch_verify are timed alternately with their baseline; their ratio is the median of the per-pair ratios."
