@@ -161,9 +161,7 @@ fn quick_json() {
     }
     for r in results {
         assert!(r["median_ns"].as_u64().is_some_and(|ns| ns > 0), "{r}");
-        let bbs = OPERATIONS[4..12]
-            .iter()
-            .any(|op| r["operation"] == *op);
+        let bbs = OPERATIONS[4..12].iter().any(|op| r["operation"] == *op);
         let threshold = THRESHOLD.iter().any(|op| r["operation"] == *op);
         let group = threshold && r["operation"] != "upload_batch_verify";
         assert_eq!(r["suite"].is_string(), bbs, "{r}");

@@ -45,12 +45,12 @@ use std::hint::black_box;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use credkit_bbs::{
-    proof_gen, proof_verify, sign, verify, Bls12381Sha256, Bls12381Shake256, Ciphersuite, SecretKey,
-};
 use credkit_bbs::pseudonym::{
     blind_sign_with_nym, commit_with_nym, proof_gen_with_nym, proof_verify_with_nym,
     verify_finalize_with_nym, NymEntropy, NymSecrets,
+};
+use credkit_bbs::{
+    proof_gen, proof_verify, sign, verify, Bls12381Sha256, Bls12381Shake256, Ciphersuite, SecretKey,
 };
 use credkit_core::curve::{
     Bls12, Curve, Field, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Group,
@@ -560,7 +560,13 @@ fn bbs_rows<C: Ciphersuite>(
     })?;
     let nym_gen_t = plan.median("nym_proof_gen", || nym_proof(&indexes).map_err(err))?;
     let nym_verify_t = plan.median("nym_proof_verify", || nym_verify().map_err(err))?;
-    rows.push(row("commit_nym", commit_t, None, "4 x g1_mul", raw.g1_mul * 4));
+    rows.push(row(
+        "commit_nym",
+        commit_t,
+        None,
+        "4 x g1_mul",
+        raw.g1_mul * 4,
+    ));
     rows.push(row(
         "blind_sign_nym",
         blind_sign_t,
