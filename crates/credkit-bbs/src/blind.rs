@@ -618,8 +618,9 @@ pub(crate) fn blind_proof_verify_core<C: Ciphersuite>(
     // total = L + 1 + M + extra = U + R
     let total =
         proof.undisclosed_count() + disclosed_indexes.len() + disclosed_committed_indexes.len();
-    let m = total
-        .checked_sub(l + 1 + extra)
+    let m = l
+        .checked_add(1 + extra)
+        .and_then(|fixed| total.checked_sub(fixed))
         .ok_or(Error::SignerMessageCount { signer: l, total })?;
     let indexes = merge_indexes(l, m, disclosed_indexes, disclosed_committed_indexes)?;
     if total > MAX_MESSAGES {

@@ -544,3 +544,60 @@ fn pseudonym_input_errors() {
     );
     assert!(Pseudonym::from_bytes(&[0u8; 47]).is_err());
 }
+
+#[test]
+fn hostile_signer_counts_are_errors_not_panics() {
+    let sk = key::<Sha>();
+    let pk = sk.public_key();
+    let (c, blind) = commit::<Sha>(&[b"x"]).unwrap();
+    let sig = blind_sign::<Sha>(&sk, Some(&c), b"", &[b"a"]).unwrap();
+    let proof =
+        blind_proof_gen::<Sha>(pk, &sig, b"", b"", &[b"a"], &[b"x"], &[], &[], Some(&blind))
+            .unwrap();
+    for l in [usize::MAX, usize::MAX - 1, 1 << 40] {
+        assert!(matches!(
+            blind_proof_verify::<Sha>(pk, &proof, b"", b"", l, NONE, &[], NONE, &[]),
+            Err(Error::SignerMessageCount { .. })
+        ));
+    }
+    let nym = Pseudonym::from_bytes(&credkit_core::encoding::g1_to_bytes(
+        &<blstrs::G1Affine as group::prime::PrimeCurveAffine>::generator(),
+    ))
+    .unwrap();
+    for n in [0, 65, usize::MAX] {
+        assert!(matches!(
+            proof_verify_with_nym::<Sha>(
+                pk,
+                &proof,
+                b"",
+                b"",
+                &nym,
+                b"c",
+                n,
+                0,
+                NONE,
+                &[],
+                NONE,
+                &[]
+            ),
+            Err(Error::NymSecretCount { .. })
+        ));
+    }
+    assert!(matches!(
+        proof_verify_with_nym::<Sha>(
+            pk,
+            &proof,
+            b"",
+            b"",
+            &nym,
+            b"c",
+            64,
+            usize::MAX,
+            NONE,
+            &[],
+            NONE,
+            &[]
+        ),
+        Err(Error::SignerMessageCount { .. })
+    ));
+}
