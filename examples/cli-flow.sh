@@ -9,6 +9,11 @@
 # and id. The pharmacy verifies it and prints what it saw; a replay of the same presentation
 # under another nonce is rejected.
 #
+# Then the patient asks for a holder-bound credential (its secret stays in its own file), and
+# presents it twice to one pharmacy and once to another: the first pharmacy sees the same
+# pseudonym on both visits, the second an unrelated one; a copy of the credential without the
+# patient's secret presents nothing.
+#
 # Everything happens in a fresh temporary folder, removed at the end. No secret is printed:
 # the hospital's secret key stays in its file (mode 0600).
 set -euo pipefail
@@ -90,8 +95,59 @@ echo "rejected (exit status 1):"
 indent <replay.txt
 
 echo
+echo "== patient: ask for a holder-bound credential"
+"$credkit" request --schema "$data/schema.json" --secret patient.secret -o request.json
+echo "request.json commits to the patient's secret; patient.secret, mode" \
+    "$(ls -l patient.secret | cut -c1-10), stays with the patient (not shown)"
+
+echo
+echo "== hospital: issue against the request"
+"$credkit" issue --key hospital.key --schema "$data/schema.json" --attrs "$data/patient.json" \
+    --request request.json -o bound.json
+echo "bound.json, mode $(ls -l bound.json | cut -c1-10): presentable only with patient.secret"
+
+# Presents bound.json for pharmacy $1, and prints the pseudonym that pharmacy sees.
+visit() {
+    local nonce
+    nonce="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+    "$credkit" present --credential bound.json --secret patient.secret --pseudonym-context "$1" \
+        --disclose drug --nonce "$nonce" -o - |
+        "$credkit" verify --issuer hospital.pub --presentation - --nonce "$nonce" \
+            --pseudonym-context "$1" | sed -n 's/^pseudonym: //p'
+}
+
+echo
+echo "== patient: two visits to pharmacy-7, one to pharmacy-9"
+first="$(visit pharmacy-7)"
+second="$(visit pharmacy-7)"
+other="$(visit pharmacy-9)"
+echo "pharmacy-7, visit 1: $first"
+echo "pharmacy-7, visit 2: $second"
+echo "pharmacy-9:          $other"
+if [ "$first" != "$second" ] || [ "$first" = "$other" ] || [ -z "$first" ]; then
+    echo "error: the pseudonyms do not behave" >&2
+    exit 1
+fi
+echo "(pharmacy-7 recognises the patient; pharmacy-9 cannot link the visits)"
+
+echo
+echo "== someone copied bound.json, but not patient.secret"
+"$credkit" request --schema "$data/schema.json" --secret thief.secret -o thief.json
+status=0
+"$credkit" present --credential bound.json --secret thief.secret --pseudonym-context pharmacy-7 \
+    --disclose drug --nonce "$nonce" -o stolen.json 2>stolen.txt || status=$?
+if [ "$status" -ne 2 ] || [ -e stolen.json ]; then
+    echo "error: the copied credential was presented (exit status $status)" >&2
+    exit 1
+fi
+echo "refused (exit status 2):"
+indent <stolen.txt
+
+echo
 echo "== summary"
 echo "hospital key $kid issued 1 credential of $attributes attributes"
 echo "the pharmacy verified $(wc -l <seen.txt | tr -d ' ') disclosed attributes and saw nothing else"
 echo "a replay under another nonce was rejected"
+echo "a holder-bound credential gave pharmacy-7 one pseudonym over two visits, pharmacy-9 another"
+echo "a copy of it without the patient's secret was refused"
 echo "no secret was printed; $work is removed on exit"

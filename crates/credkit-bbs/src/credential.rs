@@ -9,6 +9,12 @@
 //!   verifier's nonce and, when given, the verifier's id; verifying it returns the disclosed
 //!   attributes typed as the schema says. Two presentations of one credential cannot be
 //!   linked by their proofs.
+//! - A holder-bound credential ([`BoundCredential`]) is issued against a holder's
+//!   [`CredentialRequest`], a commitment to secrets that stay in the holder's
+//!   [`HolderSecret`]: a copy of the credential without them cannot be presented. Its
+//!   presentations ([`BoundPresentation`]) carry the holder's pseudonym for the verifier's
+//!   context: one pharmacy recognises a returning patient, two pharmacies cannot link their
+//!   visits (draft-irtf-cfrg-bbs-per-verifier-linkability, in [`crate::pseudonym`]).
 //!
 //! Every document has a versioned JSON form (SPEC.md §4) that names the ciphersuite and
 //! rejects unknown fields; issuer public keys also travel as JWK and Multikey.
@@ -35,15 +41,21 @@
 //! ```
 
 mod attribute;
+mod bound;
+mod bound_presentation;
 mod document;
 mod issued;
 mod keys;
 mod presentation;
+mod request;
 mod schema;
 
 pub use attribute::{AttributeValue, Attributes, Date};
+pub use bound::BoundCredential;
+pub use bound_presentation::{BoundPresentation, MAX_CONTEXT_LEN};
 pub use document::JsonError;
 pub use issued::Credential;
 pub use keys::{IssuerKey, IssuerPublicKey, SuiteId};
 pub use presentation::Presentation;
+pub use request::{CredentialRequest, HolderSecret, DEFAULT_NYM_COUNT};
 pub use schema::{AttributeDef, AttributeType, Schema};

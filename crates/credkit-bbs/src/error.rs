@@ -154,6 +154,27 @@ pub enum Error {
         found: usize,
     },
 
+    // ---- holder binding ----
+    // Holder-bound credentials and their pseudonymous presentations (`credential`, SPEC.md
+    // §4.6). All of them can be triggered by untrusted documents.
+    /// A credential request for another schema than the one being issued: its schema id or
+    /// digest differ.
+    #[error("the credential request is for another schema (its schema id or digest differ)")]
+    RequestSchemaMismatch,
+    /// A holder secret that is not the one the credential was requested with: their
+    /// commitments differ.
+    #[error("the holder secret is not the one this credential was requested with")]
+    HolderSecretMismatch,
+    /// A holder secret document whose commitment is not the one its secrets make (altered).
+    #[error("the holder secret's commitment does not match its secrets")]
+    InconsistentHolderSecret,
+    /// A pseudonym context that is empty or longer than 255 bytes.
+    #[error("a pseudonym context must be 1 to 255 bytes")]
+    InvalidPseudonymContext,
+    /// A presentation made for another pseudonym context than the verifier's own.
+    #[error("the presentation was made for another pseudonym context")]
+    PseudonymContextMismatch,
+
     // ---- caller misuse (hazmat) ----
     /// The number of random scalars handed to proof generation is not `U + 5`.
     #[error("expected {expected} random scalars, found {found}")]

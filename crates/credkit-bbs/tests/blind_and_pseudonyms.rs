@@ -235,7 +235,7 @@ fn a_blind_signature_needs_the_prover_blind() {
     .unwrap();
     assert!(proof_verify::<Shake>(pk, &good, b"h", b"", &[b"role=nurse"], &[0]).is_err());
     // The blind is secret: redacted in Debug.
-    assert!(!format!("{blind:?}").contains(&hex::encode(&*blind.to_bytes())));
+    assert!(!format!("{blind:?}").contains(&hex::encode(*blind.to_bytes())));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The command line: `credkit <COMMAND> [ARGS]`, as clap derives it.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use credkit_bbs::credential::SuiteId;
+use credkit_bbs::credential::{SuiteId, MAX_CONTEXT_LEN};
 
 use crate::commands::bench::BenchArgs;
 use crate::commands::group::GroupArgs;
@@ -9,6 +9,7 @@ use crate::commands::issue::IssueArgs;
 use crate::commands::keygen::KeygenArgs;
 use crate::commands::present::PresentArgs;
 use crate::commands::pubkey::PubkeyArgs;
+use crate::commands::request::RequestArgs;
 use crate::commands::upload::UploadArgs;
 use crate::commands::vectors::VectorsArgs;
 use crate::commands::verify::VerifyArgs;
@@ -33,20 +34,29 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// Print the public key of a secret key file, as a credkit document, a JWK or a Multikey.
     Pubkey(PubkeyArgs),
+    /// Ask for a holder-bound credential: a request for the issuer, and the holder's secret
+    /// (to a file, mode 0600) without which the credential cannot be presented.
+    ///
+    /// The request commits to fresh pseudonym secrets and names the schema; the issuer answers
+    /// it with `credkit issue --request`.
+    Request(RequestArgs),
     /// Issue a credential: sign every attribute of a schema with the issuer's secret key.
     ///
     /// Signing is deterministic: the same key, schema and attributes give the same credential.
+    /// With --request, the credential is bound to the holder's secret (and random).
     Issue(IssueArgs),
     /// Present a credential: disclose some of its attributes to one verifier.
     ///
     /// The credential's signature is checked first. The presentation is bound to the
-    /// verifier's nonce and id; two presentations of one credential cannot be linked.
+    /// verifier's nonce and id; two presentations of one credential cannot be linked. A
+    /// holder-bound credential needs the holder's --secret and the verifier's
+    /// --pseudonym-context, and shows the holder's pseudonym for that context.
     Present(PresentArgs),
     /// Verify a presentation against the trusted issuer key, the nonce and the verifier id.
     ///
-    /// Prints the disclosed attributes, one `name: value` line each in schema order. Exits
-    /// with 0 when the presentation verifies, 1 when it does not, 2 when an input cannot be
-    /// read.
+    /// Prints the disclosed attributes, one `name: value` line each in schema order, then,
+    /// for a holder-bound presentation, `pseudonym: HEX`. Exits with 0 when the presentation
+    /// verifies, 1 when it does not, 2 when an input cannot be read.
     Verify(VerifyArgs),
     /// Threshold group keys and signatures: any T of a group's N members sign together.
     ///
@@ -92,6 +102,14 @@ impl SuiteArg {
         }
     }
 
+    /// The argument naming the suite of the credential documents.
+    pub fn from_id(suite: SuiteId) -> Self {
+        match suite {
+            SuiteId::Sha256 => SuiteArg::Sha256,
+            SuiteId::Shake256 => SuiteArg::Shake256,
+        }
+    }
+
     /// The name on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -99,6 +117,19 @@ impl SuiteArg {
             SuiteArg::Shake256 => "shake256",
         }
     }
+}
+
+/// Parses a pseudonym context given on the command line: its UTF-8 bytes, 1 to 255 of them.
+///
+/// # Errors
+/// The message clap prints after `invalid value ... for '--pseudonym-context <ID>'`.
+pub fn pseudonym_context(text: &str) -> Result<String, String> {
+    if text.is_empty() || text.len() > MAX_CONTEXT_LEN {
+        return Err(format!(
+            "a pseudonym context is 1 to {MAX_CONTEXT_LEN} bytes of UTF-8"
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// The forms of an issuer public key.

@@ -8,6 +8,7 @@ pub mod issue;
 pub mod keygen;
 pub mod present;
 pub mod pubkey;
+pub mod request;
 pub mod upload;
 pub mod vectors;
 pub mod verify;

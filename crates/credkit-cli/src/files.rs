@@ -1,8 +1,8 @@
 //! The files of the commands, in the habits of age and minisign: `-` is standard input (for
 //! at most one input of a command) or standard output; an output file is created new and an
-//! existing one is replaced only with `--force`; a secret key file (an issuer key, a member
-//! key, a key generation state or share) is created with mode 0600 and never written to
-//! standard output.
+//! existing one is replaced only with `--force`; a secret file (an issuer key, a member key, a
+//! key generation state or share, a holder secret, a holder-bound credential) is created with
+//! mode 0600 and never written to standard output.
 //!
 //! Every error names the file and what in it is wrong (the Display of [`credkit_bbs::Error`]
 //! and of [`FormatError`] names the field), and gives a hint. No error quotes a secret: the
@@ -40,8 +40,12 @@ pub enum Document {
     Schema,
     /// A JSON object of every attribute of a schema (`issue --attrs`).
     Attributes,
-    /// A credential document (`present --credential`).
+    /// A credential document, plain or holder-bound (`present --credential`).
     Credential,
+    /// A holder's secret for a credential request (`request --secret`, `present --secret`).
+    HolderSecret,
+    /// A holder's credential request (`issue --request`).
+    Request,
     /// A presentation document (`verify --presentation`).
     Presentation,
     /// A group's public key, `group.json` (`--group`).
@@ -78,6 +82,8 @@ impl Document {
             Document::Schema => "the schema",
             Document::Attributes => "the attributes",
             Document::Credential => "the credential",
+            Document::HolderSecret => "the holder secret",
+            Document::Request => "the credential request",
             Document::Presentation => "the presentation",
             Document::Group => "the group",
             Document::MemberKey => "the member key",
@@ -106,6 +112,11 @@ impl Document {
                 "check the path; examples/data/ has a schema and attributes to start from".into()
             }
             Document::Credential => "the issuer writes one with `credkit issue`".into(),
+            Document::HolderSecret => format!(
+                "the holder writes it with `credkit request --secret {name}`; a holder-bound \
+                 credential cannot be presented without the secret of its request"
+            ),
+            Document::Request => "the holder writes one with `credkit request`".into(),
             Document::Presentation => "the holder writes one with `credkit present`".into(),
             Document::Group => "the dealer writes it with `credkit group deal`, each member of a \
                                 key generation with `credkit group dkg finish`"
@@ -164,6 +175,14 @@ impl Document {
             }
             (Document::Credential, _) => {
                 "--credential takes the file that `credkit issue` writes".into()
+            }
+            (Document::HolderSecret, _) => {
+                "--secret takes the holder secret file that `credkit request --secret FILE` \
+                 writes"
+                    .into()
+            }
+            (Document::Request, _) => {
+                "--request takes the file that `credkit request -o FILE` writes".into()
             }
             (Document::Presentation, _) => {
                 "--presentation takes the file that `credkit present` writes".into()
@@ -258,6 +277,8 @@ impl Inputs {
                 | Document::Schema
                 | Document::Attributes
                 | Document::Credential
+                | Document::HolderSecret
+                | Document::Request
                 | Document::Presentation => FORMAT_HINT,
                 _ => GROUP_FORMAT_HINT,
             })),
@@ -339,7 +360,10 @@ pub fn document_error(
                  it; ask the issuer for a new credential",
             )
         }
-        Error::InvalidProof | Error::IssuerMismatch | Error::SuiteMismatch { .. } => {
+        Error::InvalidProof
+        | Error::IssuerMismatch
+        | Error::SuiteMismatch { .. }
+        | Error::PseudonymContextMismatch => {
             return CommandError::verification(format!(
                 "{name}: the presentation does not verify: {e}"
             ))
@@ -381,6 +405,17 @@ pub fn document_error(
              rather than editing it",
         ),
         Error::Jwk(_) | Error::Multikey(_) => err.with_hint(ISSUER_FORMS_HINT),
+        Error::HolderSecretMismatch => err.with_hint(
+            "give the secret file that `credkit request --secret FILE` wrote with the request \
+             this credential was issued for; a credential cannot be presented with another",
+        ),
+        Error::InconsistentHolderSecret => err.with_hint(
+            "the file was altered; a holder secret cannot be repaired, ask the issuer for a new \
+             credential against a new `credkit request`",
+        ),
+        Error::InvalidCommitment | Error::CommitmentLength(_) => {
+            err.with_hint("the request was altered or truncated; ask the holder for a new one")
+        }
         _ => err.with_hint(FORMAT_HINT),
     }
 }

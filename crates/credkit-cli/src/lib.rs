@@ -5,8 +5,9 @@
 //! ([`cli`]), the commands ([`commands`]) and their error type ([`error`]) live here, where
 //! unit tests reach them:
 //!
-//! - `credkit keygen`, `pubkey`, `issue`, `present`, `verify`: an issuer's keys, credentials
-//!   and presentations as files ([`commands::keygen`], [`commands::pubkey`],
+//! - `credkit keygen`, `pubkey`, `request`, `issue`, `present`, `verify`: an issuer's keys, a
+//!   holder's requests and secrets, credentials (plain or holder-bound) and presentations as
+//!   files ([`commands::keygen`], [`commands::pubkey`], [`commands::request`],
 //!   [`commands::issue`], [`commands::present`], [`commands::verify`]), read and written by
 //!   [`files`];
 //! - `credkit group deal|dkg|pop|sign|combine|verify`: threshold BLS group keys and

@@ -49,6 +49,7 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> Result<Status, CommandError> {
     match &cli.command {
         Command::Keygen(args) => commands::keygen::run(args, out),
         Command::Pubkey(args) => commands::pubkey::run(args, out),
+        Command::Request(args) => commands::request::run(args, out),
         Command::Issue(args) => commands::issue::run(args, out),
         Command::Present(args) => commands::present::run(args, out),
         Command::Verify(args) => commands::verify::run(args, out),

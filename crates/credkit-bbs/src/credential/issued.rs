@@ -50,9 +50,30 @@ struct CredentialDocument {
 /// The issuer as a credential names it: key id and public key.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IssuerField {
+pub(crate) struct IssuerField {
     kid: String,
     public_key: String,
+}
+
+impl IssuerField {
+    pub(crate) fn new(issuer: &IssuerPublicKey) -> Self {
+        IssuerField {
+            kid: issuer.kid(),
+            public_key: b64(&issuer.public_key().to_bytes()),
+        }
+    }
+
+    /// The issuer key under `suite`, whose `kid` must be its thumbprint.
+    pub(crate) fn read(&self, suite: SuiteId) -> Result<IssuerPublicKey, Error> {
+        let issuer = IssuerPublicKey::new(
+            suite,
+            document::field("issuer.public_key", &self.public_key, PublicKey::from_bytes)?,
+        );
+        if self.kid != issuer.kid() {
+            return Err(Error::KeyMismatch);
+        }
+        Ok(issuer)
+    }
 }
 
 impl Header for CredentialDocument {
@@ -82,8 +103,23 @@ impl IssuerKey {
     }
 }
 
+/// The schema positions of the attributes named in `disclose`, ascending, each once.
+pub(crate) fn disclosed_indexes(schema: &Schema, disclose: &[&str]) -> Result<Vec<usize>, Error> {
+    let mut indexes = Vec::with_capacity(disclose.len());
+    for name in disclose {
+        indexes.push(
+            schema
+                .position(name)
+                .ok_or_else(|| Error::UnknownAttribute((*name).to_owned()))?,
+        );
+    }
+    indexes.sort_unstable();
+    indexes.dedup();
+    Ok(indexes)
+}
+
 /// Checks that `attributes` are the schema's, in order and typed as it says.
-fn check_complete(schema: &Schema, attributes: &Attributes) -> Result<(), Error> {
+pub(crate) fn check_complete(schema: &Schema, attributes: &Attributes) -> Result<(), Error> {
     for (def, (name, value)) in schema.attributes().iter().zip(attributes.iter()) {
         if def.name != name {
             return Err(Error::UnknownAttribute(name.to_owned()));
@@ -160,16 +196,7 @@ impl Credential {
         nonce: &[u8],
         verifier: Option<&[u8]>,
     ) -> Result<Presentation, Error> {
-        let mut indexes = Vec::with_capacity(disclose.len());
-        for name in disclose {
-            indexes.push(
-                self.schema
-                    .position(name)
-                    .ok_or_else(|| Error::UnknownAttribute((*name).to_owned()))?,
-            );
-        }
-        indexes.sort_unstable();
-        indexes.dedup();
+        let indexes = disclosed_indexes(&self.schema, disclose)?;
         let header = credential_header(&self.schema, &self.issuer.kid());
         let ph = presentation_header(nonce, verifier);
         let messages = self.attributes.messages();
@@ -191,10 +218,7 @@ impl Credential {
             version: document::VERSION,
             kind: CredentialDocument::TYPE.to_owned(),
             suite: self.issuer.suite(),
-            issuer: IssuerField {
-                kid: self.issuer.kid(),
-                public_key: b64(&self.issuer.public_key().to_bytes()),
-            },
+            issuer: IssuerField::new(&self.issuer),
             schema: self.schema.clone().into(),
             attributes: UniqueMap(self.attributes.to_object()),
             signature: b64(&self.signature.to_bytes()),
@@ -212,17 +236,7 @@ impl Credential {
     pub fn from_json(json: &str) -> Result<Self, Error> {
         let doc: CredentialDocument = document::parse(json)?;
         document::check_header(doc.version, &doc.kind, CredentialDocument::TYPE)?;
-        let issuer = IssuerPublicKey::new(
-            doc.suite,
-            document::field(
-                "issuer.public_key",
-                &doc.issuer.public_key,
-                PublicKey::from_bytes,
-            )?,
-        );
-        if doc.issuer.kid != issuer.kid() {
-            return Err(Error::KeyMismatch);
-        }
+        let issuer = doc.issuer.read(doc.suite)?;
         let schema = Schema::try_from(doc.schema)?;
         let attributes = Attributes::from_object(&schema, &doc.attributes.0, true)?;
         let signature = document::field("signature", &doc.signature, Signature::from_bytes)?;

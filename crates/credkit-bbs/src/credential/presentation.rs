@@ -188,7 +188,11 @@ impl Presentation {
     }
 }
 
-fn check_issuer(issuer: &IssuerPublicKey, suite: SuiteId, kid: &str) -> Result<(), Error> {
+pub(crate) fn check_issuer(
+    issuer: &IssuerPublicKey,
+    suite: SuiteId,
+    kid: &str,
+) -> Result<(), Error> {
     if suite != issuer.suite() {
         return Err(Error::SuiteMismatch {
             expected: issuer.suite(),

@@ -130,9 +130,7 @@ impl Schema {
     /// [`Error::EmptySchema`]; [`Error::TooManyMessages`] beyond [`MAX_MESSAGES`] attributes;
     /// [`Error::InvalidAttributeName`]; [`Error::DuplicateAttribute`].
     pub fn new(id: String, attributes: Vec<AttributeDef>) -> Result<Self, Error> {
-        if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| (0x20..0x7f).contains(&b)) {
-            return Err(Error::InvalidSchemaId);
-        }
+        Schema::check_id(&id)?;
         if attributes.is_empty() {
             return Err(Error::EmptySchema);
         }
@@ -150,6 +148,14 @@ impl Schema {
             }
         }
         Ok(Schema { id, attributes })
+    }
+
+    /// Checks a schema id: 1 to 256 printable ASCII characters.
+    pub(crate) fn check_id(id: &str) -> Result<(), Error> {
+        if id.is_empty() || id.len() > 256 || !id.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            return Err(Error::InvalidSchemaId);
+        }
+        Ok(())
     }
 
     /// Reads a schema document.

@@ -1,23 +1,34 @@
-//! `credkit verify --issuer FILE --presentation FILE --nonce N [--verifier ID] [--suite S]
-//! [--json]`: the verifier checks a presentation against the issuer key it trusts, its own
-//! nonce and its own id, and prints the disclosed attributes.
+//! `credkit verify --issuer FILE --presentation FILE --nonce N [--verifier ID]
+//! [--pseudonym-context ID] [--suite S] [--json]`: the verifier checks a presentation against
+//! the issuer key it trusts, its own nonce, its own id and, for a holder-bound presentation,
+//! its own pseudonym context, and prints the disclosed attributes.
 //!
-//! Prints one `name: value` line per disclosed attribute, in schema order, and nothing else;
-//! with `--json`, `{"valid": true, "issuer": KID, "schema": ID, "disclosed": {...}}`. A
-//! presentation that does not verify ends with exit status 1, a message on standard error
-//! and, with `--json`, `{"valid": false, "error": MESSAGE}` on standard output.
+//! Prints one `name: value` line per disclosed attribute, in schema order, then, for a
+//! holder-bound presentation, `pseudonym: HEX` (the holder's pseudonym for this context,
+//! lowercase hex of the 48-byte point; always the last line), and nothing else; with
+//! `--json`, `{"valid": true, "issuer": KID, "schema": ID, "disclosed": {...}}` and
+//! `"pseudonym": HEX` for a holder-bound one. A presentation that does not verify ends with
+//! exit status 1, a message on standard error and, with `--json`, `{"valid": false, "error":
+//! MESSAGE}` on standard output.
+//!
+//! A holder-bound presentation is verified under the context given here, never the one it
+//! states: one that states another is refused. A verifier that gives `--pseudonym-context`
+//! demands a pseudonym, and refuses a presentation without one (exit status 1).
 
 use std::borrow::Cow;
 use std::io::Write;
 use std::path::PathBuf;
 
 use clap::builder::NonEmptyStringValueParser;
-use credkit_bbs::credential::{AttributeValue, Attributes, IssuerPublicKey, Presentation, SuiteId};
+use credkit_bbs::credential::{
+    AttributeValue, Attributes, BoundPresentation, IssuerPublicKey, Presentation, SuiteId,
+};
+use credkit_bbs::pseudonym::Pseudonym;
 use credkit_bbs::Error;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use crate::cli::SuiteArg;
+use crate::cli::{self, SuiteArg};
 use crate::commands::Status;
 use crate::error::{CommandError, CommandErrorKind};
 use crate::files::{self, Document, Input, Inputs};
@@ -41,6 +52,12 @@ pub struct VerifyArgs {
     /// This verifier's id (its UTF-8 bytes), when the holder was given one.
     #[arg(long, value_name = "ID")]
     pub verifier: Option<String>,
+
+    /// This verifier's pseudonym context (its UTF-8 bytes, 1 to 255): required for a
+    /// holder-bound presentation, whose pseudonym for this context is printed last. Given for
+    /// any other presentation, it is refused for carrying no pseudonym.
+    #[arg(long, value_name = "ID", value_parser = cli::pseudonym_context)]
+    pub pseudonym_context: Option<String>,
 
     /// The ciphersuite of a JWK or Multikey issuer key, which do not name one [default:
     /// sha256]. A public-key document names its own.
@@ -67,6 +84,8 @@ struct Valid<'a> {
     issuer: String,
     schema: &'a str,
     disclosed: InSchemaOrder<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pseudonym: Option<String>,
 }
 
 /// What `--json` prints for a presentation that does not verify.
@@ -97,19 +116,23 @@ impl Serialize for InSchemaOrder<'_> {
 /// a usage error when `--suite` contradicts a public-key document.
 pub fn run(args: &VerifyArgs, out: &mut impl Write) -> Result<Status, CommandError> {
     match check(args) {
-        Ok((issuer, presentation, disclosed)) => {
+        Ok(seen) => {
             if args.json {
                 let report = Valid {
                     valid: true,
-                    issuer: issuer.kid(),
-                    schema: presentation.schema().id(),
-                    disclosed: InSchemaOrder(&disclosed),
+                    issuer: seen.issuer.kid(),
+                    schema: &seen.schema,
+                    disclosed: InSchemaOrder(&seen.disclosed),
+                    pseudonym: seen.pseudonym.map(|p| p.to_string()),
                 };
                 serde_json::to_writer_pretty(&mut *out, &report)?;
                 writeln!(out)?;
             } else {
-                for (name, value) in disclosed.iter() {
+                for (name, value) in seen.disclosed.iter() {
                     writeln!(out, "{name}: {}", shown(value))?;
+                }
+                if let Some(pseudonym) = seen.pseudonym {
+                    writeln!(out, "pseudonym: {pseudonym}")?;
                 }
             }
             Ok(Status::Success)
@@ -130,8 +153,16 @@ pub fn run(args: &VerifyArgs, out: &mut impl Write) -> Result<Status, CommandErr
     }
 }
 
+/// What a presentation that verifies shows.
+struct Seen {
+    issuer: IssuerPublicKey,
+    schema: String,
+    disclosed: Attributes,
+    pseudonym: Option<Pseudonym>,
+}
+
 /// Reads the issuer key and the presentation, and verifies it.
-fn check(args: &VerifyArgs) -> Result<(IssuerPublicKey, Presentation, Attributes), CommandError> {
+fn check(args: &VerifyArgs) -> Result<Seen, CommandError> {
     let mut inputs = Inputs::default();
     let issuer_input = inputs.read(&args.issuer, Document::Issuer)?;
     let (issuer, form) = read_issuer(&issuer_input, args.suite)?;
@@ -155,11 +186,21 @@ fn check(args: &VerifyArgs) -> Result<(IssuerPublicKey, Presentation, Attributes
                 "the presentation was made under another suite than the key in {}",
                 issuer_input.name
             )),
+            Error::InvalidProof if args.pseudonym_context.is_some() => Some(
+                "it was made for another nonce, verifier id or pseudonym context, or altered \
+                 since; ask the holder for a new presentation for this nonce"
+                    .into(),
+            ),
             Error::InvalidProof => Some(
                 "it was made for another nonce or verifier id, or altered since; ask the holder \
                  for a new presentation for this nonce"
                     .into(),
             ),
+            Error::PseudonymContextMismatch => Some(format!(
+                "it was made for another verifier; ask the holder for a presentation with \
+                 `--pseudonym-context {}`",
+                args.pseudonym_context.as_deref().unwrap_or("ID")
+            )),
             _ => None,
         };
         let err = files::document_error(&input.name, Document::Presentation, e, None);
@@ -168,11 +209,49 @@ fn check(args: &VerifyArgs) -> Result<(IssuerPublicKey, Presentation, Attributes
             None => err,
         }
     };
-    let presentation = Presentation::from_json(&input.text, &issuer).map_err(refused)?;
+    let presentation = match Presentation::from_json(&input.text, &issuer) {
+        Err(Error::WrongDocumentType { found, .. }) if found == "bound-presentation" => {
+            let Some(context) = &args.pseudonym_context else {
+                return Err(CommandError::usage(format!(
+                    "{}: a holder-bound presentation is verified under this verifier's \
+                     pseudonym context",
+                    input.name
+                ))
+                .with_hint("give it with --pseudonym-context ID"));
+            };
+            let presentation =
+                BoundPresentation::from_json(&input.text, &issuer).map_err(refused)?;
+            let (disclosed, pseudonym) = presentation
+                .verify(&issuer, nonce, verifier, context.as_bytes())
+                .map_err(refused)?;
+            return Ok(Seen {
+                schema: presentation.schema().id().to_owned(),
+                issuer,
+                disclosed,
+                pseudonym: Some(pseudonym),
+            });
+        }
+        read => read.map_err(refused)?,
+    };
+    if args.pseudonym_context.is_some() {
+        return Err(CommandError::verification(format!(
+            "{}: the presentation carries no pseudonym: it is not holder-bound",
+            input.name
+        ))
+        .with_hint(
+            "it was made from a credential issued without `--request`; verify it without \
+             --pseudonym-context to accept it without a pseudonym",
+        ));
+    }
     let disclosed = presentation
         .verify(&issuer, nonce, verifier)
         .map_err(refused)?;
-    Ok((issuer, presentation, disclosed))
+    Ok(Seen {
+        schema: presentation.schema().id().to_owned(),
+        issuer,
+        disclosed,
+        pseudonym: None,
+    })
 }
 
 /// The trusted issuer key, from a public-key document, a JWK or a Multikey.
