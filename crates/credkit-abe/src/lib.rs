@@ -1,0 +1,18 @@
+//! # credkit-abe
+//!
+//! Time-bound self-destructing medical records.
+//!
+//! - [`policy`]: the policy language (`role:cardiologist and hospital:H1`, `2 of (a, b, c)`),
+//!   parsed with positions and compiled to a linear secret-sharing scheme (LSSS).
+//! - [`fabeo`]: FABEO ciphertext-policy attribute-based encryption (Riepel and Wee, CCS 2022)
+//!   on BLS12-381, as a key encapsulation mechanism.
+//!
+//! Not audited. `#![forbid(unsafe_code)]`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+pub mod fabeo;
+pub mod policy;
+
+pub use error::Error;
