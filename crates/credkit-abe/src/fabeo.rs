@@ -42,12 +42,10 @@
 mod gt;
 
 use core::fmt;
-use std::collections::BTreeMap;
-use std::sync::{Arc, OnceLock};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock, RwLock};
 
-use blstrs::{
-    Bls12, Compress, G1Affine, G1Projective, G2Affine, G2Prepared, G2Projective, Gt, Scalar,
-};
+use blstrs::{Compress, Fp12, G1Affine, G1Projective, G2Affine, G2Projective, Gt, Scalar};
 use credkit_core::encoding::{
     g1_from_bytes, g1_to_bytes, g2_from_bytes, g2_to_bytes, nonzero_scalar_from_bytes,
     scalar_to_bytes, G1_LEN, G2_LEN, SCALAR_LEN,
@@ -59,7 +57,6 @@ use ff::Field;
 use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
 use hkdf::Hkdf;
-use pairing::{MillerLoopResult, MultiMillerLoop};
 use rand_core::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -82,11 +79,32 @@ pub const MASTER_PUBLIC_KEY_LEN: usize = 288;
 const VERSION: u8 = 1;
 
 /// `H(y)` for an attribute: hash-to-G1 of `0x01 || canonical bytes`.
+///
+/// Results are cached for the life of the process (up to [`HASH_CACHE_ENTRIES`] attributes):
+/// an authority's and a hospital's attribute universes are small and stable, and the hash is
+/// a public function of public names, so the cache holds nothing secret.
 pub fn hash_attribute(attribute: &Attribute) -> G1Projective {
+    static CACHE: OnceLock<RwLock<HashMap<Vec<u8>, G1Projective>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| RwLock::new(HashMap::new()));
     let mut input = vec![0x01];
     input.extend_from_slice(&attribute.to_bytes());
-    hash_to_g1_xmd_sha256(&input, HASH_DST)
+    if let Some(p) = cache
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .get(&input)
+    {
+        return *p;
+    }
+    let p = hash_to_g1_xmd_sha256(&input, HASH_DST);
+    let mut cache = cache.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if cache.len() < HASH_CACHE_ENTRIES {
+        cache.insert(input, p);
+    }
+    p
 }
+
+/// The most attribute hashes [`hash_attribute`] keeps (about 10 MiB at most).
+pub const HASH_CACHE_ENTRIES: usize = 65_536;
 
 /// `H(b)`: hash-to-G1 of the single byte `0x00`, which no attribute's input can equal.
 fn hash_reserved() -> G1Projective {
@@ -550,11 +568,16 @@ pub fn decapsulate(key: &UserKey, ciphertext: &Ciphertext) -> Result<SharedKey, 
     };
     let mut g1 = [G1Affine::identity(); 2];
     G1Projective::batch_normalize(&[a, -b], &mut g1);
-    let c0 = G2Prepared::from(ciphertext.c0);
-    let c0_prime = G2Prepared::from(ciphertext.c0_prime);
-    let k0 = G2Prepared::from(key.k0);
-    let gt = Bls12::multi_miller_loop(&[(&key.k1, &c0), (&g1[0], &c0_prime), (&g1[1], &k0)])
-        .final_exponentiation();
+    // e(K1, C0) * e(A, C0') * e(-B, K0): blst's multi-Miller loop on affine points (it
+    // computes the G2 lines as it goes, cheaper than preparing them first), then one final
+    // exponentiation.
+    let ps = [*key.k1.as_ref(), *g1[0].as_ref(), *g1[1].as_ref()];
+    let qs = [
+        *ciphertext.c0.as_ref(),
+        *ciphertext.c0_prime.as_ref(),
+        *key.k0.as_ref(),
+    ];
+    let gt = Gt::from(Fp12::from(blst::blst_fp12::miller_loop_n(&qs, &ps).final_exp()));
     Ok(derive_key(&gt, &ciphertext.to_bytes()))
 }
 
