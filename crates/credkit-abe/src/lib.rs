@@ -6,11 +6,14 @@
 //!   parsed with positions and compiled to a linear secret-sharing scheme (LSSS).
 //! - [`fabeo`]: FABEO ciphertext-policy attribute-based encryption (Riepel and Wee, CCS 2022)
 //!   on BLS12-381, as a key encapsulation mechanism.
+//! - [`epoch`]: the epoch key service: epochs as leaves of a binary tree, per-node secrets
+//!   Shamir-shared among key servers that erase them when the node's range has ended.
 //!
 //! Not audited. `#![forbid(unsafe_code)]`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod epoch;
 mod error;
 pub mod fabeo;
 pub mod policy;

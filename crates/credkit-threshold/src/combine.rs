@@ -251,8 +251,25 @@ fn check_count(package: &PublicKeyPackage, found: usize) -> Result<(), Error> {
 
 /// The Lagrange coefficients at zero of distinct `identifiers`:
 /// `lambda_i = prod_{j != i} x_j / (x_j - x_i) = (prod_j x_j) / (x_i * prod_{j != i} (x_j - x_i))`,
-/// with one field inversion for all of them.
-pub(crate) fn lagrange_coefficients(identifiers: &[Identifier]) -> Vec<Scalar> {
+/// with one field inversion for all of them, in the order of `identifiers`.
+///
+/// `sum(lambda_i * f(x_i)) = f(0)` for every polynomial `f` of degree below
+/// `identifiers.len()`: how any `min_signers` shares (of a signature, a key, a decryption)
+/// are combined. The identifiers must be distinct (the caller checks it): a repeated one
+/// makes a zero denominator and every coefficient meaningless. Constant time in the
+/// arithmetic; the identifiers are public.
+///
+/// ```
+/// use credkit_threshold::{combine::lagrange_coefficients, Identifier};
+/// use credkit_core::curve::Scalar;
+///
+/// // f(x) = 5 + 3x: f(1) = 8, f(3) = 14; interpolation at zero gives 5.
+/// let ids = [Identifier::new(1)?, Identifier::new(3)?];
+/// let lambda = lagrange_coefficients(&ids);
+/// assert_eq!(lambda[0] * Scalar::from(8u64) + lambda[1] * Scalar::from(14u64), Scalar::from(5u64));
+/// # Ok::<(), credkit_threshold::Error>(())
+/// ```
+pub fn lagrange_coefficients(identifiers: &[Identifier]) -> Vec<Scalar> {
     let xs: Vec<Scalar> = identifiers.iter().map(|id| id.to_scalar()).collect();
     let numerator: Scalar = xs.iter().product();
     let mut denominators: Vec<Scalar> = xs
