@@ -154,4 +154,10 @@ pub enum Error {
         needed: u16,
     },
     // ---- records ----
+    /// A record file that is not a valid encoding.
+    #[error("malformed record: {0}")]
+    MalformedRecord(&'static str),
+    /// The record's body or header was changed (the AEAD rejected it).
+    #[error("record authentication failed: the record was changed or damaged")]
+    RecordAuthentication,
 }

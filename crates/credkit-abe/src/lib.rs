@@ -9,6 +9,9 @@
 //! - [`epoch`]: the epoch key service: epochs as leaves of a binary tree, per-node secrets
 //!   Shamir-shared among key servers that erase them when the node's range has ended.
 //!
+//! - [`record`]: sealed records: the body under XChaCha20-Poly1305 with a key derived from
+//!   both layers, the whole header authenticated.
+//!
 //! Not audited. `#![forbid(unsafe_code)]`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -17,5 +20,6 @@ pub mod epoch;
 mod error;
 pub mod fabeo;
 pub mod policy;
+pub mod record;
 
 pub use error::Error;
