@@ -96,7 +96,9 @@ pub fn hash_attribute(attribute: &Attribute) -> G1Projective {
         return *p;
     }
     let p = hash_to_g1_xmd_sha256(&input, HASH_DST);
-    let mut cache = cache.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if cache.len() < HASH_CACHE_ENTRIES {
         cache.insert(input, p);
     }
@@ -577,7 +579,9 @@ pub fn decapsulate(key: &UserKey, ciphertext: &Ciphertext) -> Result<SharedKey, 
         *ciphertext.c0_prime.as_ref(),
         *key.k0.as_ref(),
     ];
-    let gt = Gt::from(Fp12::from(blst::blst_fp12::miller_loop_n(&qs, &ps).final_exp()));
+    let gt = Gt::from(Fp12::from(
+        blst::blst_fp12::miller_loop_n(&qs, &ps).final_exp(),
+    ));
     Ok(derive_key(&gt, &ciphertext.to_bytes()))
 }
 
