@@ -16,7 +16,7 @@
 //! The servers are library objects ([`KeyServer`]) reached through a [`KeyServerTransport`];
 //! [`LocalServers`] keeps them in memory with a settable clock. Every message and stored
 //! structure has a canonical byte encoding ([`messages`], [`EpochHeader`], [`Schedule`],
-//! [`DeletionStatement`]); `SPEC-epoch.md` documents them byte by byte, with the trust
+//! [`DeletionStatement`]); SPEC.md §6.3 documents them byte by byte, with the trust
 //! assumptions and limits.
 //!
 //! - Constant time where secrets are multiplied: `x_(N,i) * U` and the DLEQ nonce (blst's

@@ -354,7 +354,7 @@ fn snapshots() {
         token,
         "e683801bf9fab96a3efba056ed8e6b455112ceff0f1fc2f03414e935cbe97734"
     );
-    // Also recomputed with hashlib from the layout in SPEC-epoch.md.
+    // Also recomputed with hashlib from the layout in SPEC.md §6.3.
     assert_eq!(
         binding,
         "35c32916d062b9eab7e85c059a1937594b7ded3b7561d43d23cc816d6a481db5"

@@ -11,7 +11,7 @@
 //!
 //! and encoded as `0x01 (version) || the same bytes from the schedule digest on || signature
 //! (96)`. A statement proves that the server *said* it erased the secret; no protocol can
-//! prove that a copy does not exist elsewhere (SPEC-epoch.md, trust assumptions).
+//! prove that a copy does not exist elsewhere (SPEC.md §6.3.8, trust assumptions).
 
 use credkit_core::encoding::G2_LEN;
 use credkit_threshold::bls::{PublicKey, SecretKey, Signature};

@@ -12,7 +12,7 @@
 //! `max_signers` cheap evaluations of them (the servers' verification shares); each server
 //! then checks all its shares at once (one multiplication and one multi-scalar
 //! multiplication for the whole horizon). A horizon of `h` epochs has at most `2h - 1`
-//! nodes. Measured costs: SPEC-epoch.md, "Costs".
+//! nodes. Measured costs: SPEC.md §6.3.9.
 //!
 //! The sharing polynomial is this crate's (a dozen lines) rather than credkit-threshold's
 //! `dealer::split`, which also computes and verifies a BLS proof of possession of every
