@@ -14,6 +14,10 @@
 # pseudonym on both visits, the second an unrelated one; a copy of the credential without the
 # patient's secret presents nothing.
 #
+# Last, the hospital becomes an attribute authority: it gives a cardiologist and a nurse keys
+# for their attributes, a monitor encrypts a record under `role:cardiologist and hospital:H1`,
+# and the cardiologist opens it while the nurse is refused.
+#
 # Everything happens in a fresh temporary folder, removed at the end. No secret is printed:
 # the hospital's secret key stays in its file (mode 0600).
 set -euo pipefail
@@ -144,10 +148,42 @@ echo "refused (exit status 2):"
 indent <stolen.txt
 
 echo
+echo "== hospital: an attribute authority, and keys for a cardiologist and a nurse"
+"$credkit" abe setup -o authority.key --public authority.pub
+"$credkit" abe keygen --authority authority.key --attrs 'role:cardiologist, hospital:H1' \
+    -o cardiologist.key
+"$credkit" abe keygen --authority authority.key --attrs 'role:nurse, hospital:H1' -o nurse.key
+echo "authority.key, cardiologist.key and nurse.key written, mode" \
+    "$(ls -l nurse.key | cut -c1-10) (not shown); authority.pub is public"
+
+echo
+echo "== a monitor: encrypt a record for cardiologists of H1"
+policy='role:cardiologist and hospital:H1'
+printf 'ECG 2025-03-14T08:00Z: sinus rhythm, 72 bpm\n' >record.txt
+"$credkit" abe encrypt --public authority.pub --policy "$policy" record.txt -o record.abe
+echo "record.abe: $(wc -c <record.abe | tr -d ' ') bytes, under '$policy'"
+
+echo
+echo "== cardiologist: decrypt"
+"$credkit" abe decrypt --key cardiologist.key record.abe -o - | indent
+
+echo
+echo "== nurse: decrypt"
+status=0
+"$credkit" abe decrypt --key nurse.key record.abe -o nurse.txt 2>refused.txt || status=$?
+if [ "$status" -ne 1 ] || [ -e nurse.txt ]; then
+    echo "error: the nurse opened the record (exit status $status)" >&2
+    exit 1
+fi
+echo "refused (exit status 1):"
+indent <refused.txt
+
+echo
 echo "== summary"
 echo "hospital key $kid issued 1 credential of $attributes attributes"
 echo "the pharmacy verified $(wc -l <seen.txt | tr -d ' ') disclosed attributes and saw nothing else"
 echo "a replay under another nonce was rejected"
 echo "a holder-bound credential gave pharmacy-7 one pseudonym over two visits, pharmacy-9 another"
 echo "a copy of it without the patient's secret was refused"
+echo "a record encrypted under '$policy' opened for the cardiologist, not for the nurse"
 echo "no secret was printed; $work is removed on exit"

@@ -223,8 +223,7 @@ impl MasterSecretKey {
         )?;
         let mut points: Vec<G1Projective> = hashed.values().map(|h| h * r).collect();
         points.push(k1);
-        r = Scalar::ZERO;
-        core::hint::black_box(r);
+        wipe(&mut r);
         let mut affine = vec![G1Affine::identity(); points.len()];
         G1Projective::batch_normalize(&points, &mut affine);
         let k1 = affine.pop().unwrap_or_else(G1Affine::identity);
@@ -507,10 +506,7 @@ pub fn encapsulate(
             &[*lambda, s_prime],
         )?);
     }
-    for x in lambdas.iter_mut() {
-        *x = Scalar::ZERO;
-    }
-    core::hint::black_box(&lambdas);
+    lambdas.iter_mut().for_each(wipe);
     let mut c_affine = vec![G1Affine::identity(); c.len()];
     G1Projective::batch_normalize(&c, &mut c_affine);
     let ciphertext = Ciphertext {
@@ -521,12 +517,9 @@ pub fn encapsulate(
     };
     let k = mpk.table().pow(&s);
     let key = derive_key(&k, &ciphertext.to_bytes());
-    s = Scalar::ZERO;
-    s_prime = Scalar::ZERO;
-    for x in &mut v {
-        *x = Scalar::ZERO;
-    }
-    core::hint::black_box((s, s_prime, &v));
+    wipe(&mut s);
+    wipe(&mut s_prime);
+    v.iter_mut().for_each(wipe);
     Ok((ciphertext, key))
 }
 
@@ -583,6 +576,13 @@ pub fn decapsulate(key: &UserKey, ciphertext: &Ciphertext) -> Result<SharedKey, 
         blst::blst_fp12::miller_loop_n(&qs, &ps).final_exp(),
     ));
     Ok(derive_key(&gt, &ciphertext.to_bytes()))
+}
+
+/// Overwrites a secret scalar once it is no longer needed (best effort: `Scalar` has no
+/// `Zeroize`, and copies may remain in registers).
+fn wipe(s: &mut Scalar) {
+    *s = Scalar::ZERO;
+    core::hint::black_box(s);
 }
 
 /// A bounds-checked reader over an encoding.

@@ -12,10 +12,13 @@ fn attrs(list: &[&str]) -> Vec<Attribute> {
     list.iter().map(|a| a.parse().unwrap()).collect()
 }
 
+/// A policy, attribute sets that satisfy it, and sets that do not.
+type Case<'a> = (&'a str, &'a [&'a [&'a str]], &'a [&'a [&'a str]]);
+
 #[test]
 fn authorized_keys_decapsulate_and_others_do_not() {
     let (mpk, msk) = setup(&mut OsRng);
-    let cases: &[(&str, &[&[&str]], &[&[&str]])] = &[
+    let cases: &[Case] = &[
         (
             "role:cardiologist and hospital:H1",
             &[

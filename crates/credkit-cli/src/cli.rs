@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use credkit_bbs::credential::{SuiteId, MAX_CONTEXT_LEN};
 
+use crate::commands::abe::AbeArgs;
 use crate::commands::bench::BenchArgs;
 use crate::commands::group::GroupArgs;
 use crate::commands::issue::IssueArgs;
@@ -15,7 +16,7 @@ use crate::commands::vectors::VectorsArgs;
 use crate::commands::verify::VerifyArgs;
 
 /// Privacy-preserving credentials on BLS12-381: IETF BBS credentials, threshold BLS group
-/// signatures and anonymous uploads.
+/// signatures and anonymous uploads, attribute-based encryption.
 #[derive(Debug, Parser)]
 #[command(name = "credkit", version, propagate_version = true)]
 pub struct Cli {
@@ -69,6 +70,13 @@ pub enum Command {
     /// `upload prepare` fixes the fields, members `upload sign` them, a combiner `upload
     /// seal`s the envelope, and the collector `upload verify`s it against its nonce store.
     Upload(UploadArgs),
+    /// Attribute-based encryption: files that only keys with the right attributes can open.
+    ///
+    /// `abe setup` makes an authority's key, `abe keygen` a user's key for attributes such as
+    /// 'role:cardiologist, hospital:H1', `abe encrypt` a file under a policy such as
+    /// 'role:cardiologist and hospital:H1', and `abe decrypt` opens it with a key whose
+    /// attributes satisfy the policy.
+    Abe(AbeArgs),
     /// Run fixture files of the published IETF BBS format and report each one.
     ///
     /// Folders are searched recursively for `*.json` files. The ciphersuite of a file is the
@@ -76,9 +84,10 @@ pub enum Command {
     /// Prints `PASS`, `FAIL` or `SKIP` per file, then `N passed, N failed`. Exits with 0 when
     /// nothing failed, 1 otherwise.
     Vectors(VectorsArgs),
-    /// Time BBS (sign, verify, proofs) and threshold operations (partial signatures, batch
-    /// checks, combination, group verification, upload batches) on this machine, beside the
-    /// curve operations they are built from.
+    /// Time BBS (sign, verify, proofs), threshold operations (partial signatures, batch
+    /// checks, combination, group verification, upload batches) and attribute-based
+    /// encryption (key generation, encryption, decryption) on this machine, beside the curve
+    /// operations they are built from.
     ///
     /// Reports the median of repeated runs. Build with `--release` for meaningful numbers.
     Bench(BenchArgs),

@@ -2,6 +2,7 @@
 //! comments) and `run(args, out)`, which writes to `out` and says whether the command
 //! succeeded.
 
+pub mod abe;
 pub mod bench;
 pub mod group;
 pub mod issue;

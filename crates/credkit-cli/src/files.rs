@@ -1,8 +1,10 @@
 //! The files of the commands, in the habits of age and minisign: `-` is standard input (for
 //! at most one input of a command) or standard output; an output file is created new and an
 //! existing one is replaced only with `--force`; a secret file (an issuer key, a member key, a
-//! key generation state or share, a holder secret, a holder-bound credential) is created with
-//! mode 0600 and never written to standard output.
+//! key generation state or share, a holder secret, a holder-bound credential, an attribute
+//! authority's or user's key) is created with mode 0600 and never written to standard output.
+//! A file decrypted by `credkit abe decrypt` is created with mode 0600 too, but may go to
+//! standard output.
 //!
 //! Every error names the file and what in it is wrong (the Display of [`credkit_bbs::Error`]
 //! and of [`FormatError`] names the field), and gives a hint. No error quotes a secret: the
@@ -70,6 +72,16 @@ pub enum Document {
     DkgState,
     /// A key generation package from a participant (`group dkg`).
     DkgPackage,
+    /// An attribute authority's master secret key (`abe keygen --authority`, `abe pubkey`).
+    AbeAuthorityKey,
+    /// An attribute authority's public key (`abe encrypt --public`).
+    AbePublicKey,
+    /// A user's attribute key (`abe decrypt --key`).
+    AbeUserKey,
+    /// A file to encrypt, any bytes (`abe encrypt`).
+    AbePlaintext,
+    /// An ABE envelope (`abe decrypt`).
+    AbeEnvelope,
 }
 
 impl Document {
@@ -96,6 +108,11 @@ impl Document {
             Document::Payload => "the payload",
             Document::DkgState => "the key generation state",
             Document::DkgPackage => "the key generation package",
+            Document::AbeAuthorityKey => "the authority key",
+            Document::AbePublicKey => "the authority's public key",
+            Document::AbeUserKey => "the user key",
+            Document::AbePlaintext => "the file to encrypt",
+            Document::AbeEnvelope => "the ABE envelope",
         }
     }
 
@@ -145,6 +162,17 @@ impl Document {
             Document::DkgPackage => "check the path; its sender writes it with `credkit group \
                                      dkg`"
                 .into(),
+            Document::AbeAuthorityKey => format!("create one with `credkit abe setup -o {name}`"),
+            Document::AbePublicKey => format!(
+                "export it from the authority's key with `credkit abe pubkey AUTHORITY.key > \
+                 {name}`"
+            ),
+            Document::AbeUserKey => format!(
+                "the authority writes one with `credkit abe keygen --authority AUTHORITY.key \
+                 --attrs ... -o {name}`"
+            ),
+            Document::AbePlaintext => "give the path of a readable file".into(),
+            Document::AbeEnvelope => "the sender writes one with `credkit abe encrypt`".into(),
         }
     }
 
@@ -223,7 +251,12 @@ impl Document {
                 | Document::Payload
                 | Document::Envelope
                 | Document::DkgState
-                | Document::DkgPackage,
+                | Document::DkgPackage
+                | Document::AbeAuthorityKey
+                | Document::AbePublicKey
+                | Document::AbeUserKey
+                | Document::AbePlaintext
+                | Document::AbeEnvelope,
                 _,
             ) => GROUP_FORMAT_HINT.into(),
         }
@@ -471,7 +504,26 @@ pub fn write_output(
         out.write_all(contents.as_bytes())?;
         return Ok(());
     }
-    write_file(path, contents, force, false)
+    write_file(path, contents.as_bytes(), force, false)
+}
+
+/// Writes the bytes `contents` to `path`, or to `out` for `-`: a file is created new (an
+/// existing one is replaced only with `force`), with mode 0600 when `secret`.
+///
+/// # Errors
+/// As [`write_output`].
+pub fn write_output_bytes(
+    path: &Path,
+    contents: &[u8],
+    force: bool,
+    secret: bool,
+    out: &mut impl Write,
+) -> Result<(), CommandError> {
+    if path.as_os_str() == STDIO {
+        out.write_all(contents)?;
+        return Ok(());
+    }
+    write_file(path, contents, force, secret)
 }
 
 /// Writes the public document `contents` to the file `path` (never standard output): created
@@ -480,7 +532,7 @@ pub fn write_output(
 /// # Errors
 /// As [`write_output`].
 pub fn write_file_public(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
-    write_file(path, contents, force, false)
+    write_file(path, contents.as_bytes(), force, false)
 }
 
 /// Writes the secret key document `contents` to the file `path`, which only its owner can
@@ -489,7 +541,7 @@ pub fn write_file_public(path: &Path, contents: &str, force: bool) -> Result<(),
 /// # Errors
 /// As [`write_output`].
 pub fn write_secret(path: &Path, contents: &str, force: bool) -> Result<(), CommandError> {
-    write_file(path, contents, force, true)
+    write_file(path, contents.as_bytes(), force, true)
 }
 
 /// The error for an output that exists when `--force` is not given.
@@ -530,7 +582,7 @@ pub fn replace_secret(path: &Path, contents: &str) -> Result<(), CommandError> {
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = std::path::PathBuf::from(tmp);
-    write_file(&tmp, contents, true, true)?;
+    write_file(&tmp, contents.as_bytes(), true, true)?;
     fs::rename(&tmp, path).map_err(|e| {
         let _ = fs::remove_file(&tmp);
         CommandError::input(format!(
@@ -565,7 +617,7 @@ pub fn create_private_dir(path: &Path) -> Result<(), CommandError> {
     })
 }
 
-fn write_file(path: &Path, contents: &str, force: bool, secret: bool) -> Result<(), CommandError> {
+fn write_file(path: &Path, contents: &[u8], force: bool, secret: bool) -> Result<(), CommandError> {
     let name = path.display();
     let mut file = create(path, force, secret).map_err(|e| match e.kind() {
         io::ErrorKind::AlreadyExists => already_exists(path),
@@ -578,9 +630,7 @@ fn write_file(path: &Path, contents: &str, force: bool, secret: bool) -> Result<
             }
         }
     })?;
-    let written = file
-        .write_all(contents.as_bytes())
-        .and_then(|()| file.sync_all());
+    let written = file.write_all(contents).and_then(|()| file.sync_all());
     if let Err(e) = written {
         drop(file);
         if !force {

@@ -15,6 +15,9 @@
 //! - `credkit upload prepare|sign|seal|verify`: anonymous uploads that a group signs and a
 //!   collector accepts once ([`commands::upload`]); their files, and the group's, are the
 //!   documents of [`group_files`], whose parsers are public for fuzzing;
+//! - `credkit abe setup|pubkey|keygen|encrypt|decrypt`: attribute-based encryption of files
+//!   under policies such as `role:cardiologist and hospital:H1` ([`commands::abe`]); its keys
+//!   and envelopes are the formats of [`abe_files`], whose parsers are public for fuzzing;
 //! - `credkit vectors PATH...`: runs fixture files of the published IETF BBS format
 //!   ([`commands::vectors`]);
 //! - `credkit bench`: times the BBS and threshold operations and the curve operations beneath them
@@ -23,6 +26,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod abe_files;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -3,9 +3,9 @@
 //!
 //! Exit status: 0 success; 1 a command reported a failure (a fixture failed, a signature or
 //! presentation does not verify, too few partial signatures are valid, an upload is refused,
-//! a key generation cannot complete); 2 a usage error (clap's or a command's) or an input that
-//! cannot be read or parsed; 255 an internal error. A closed output pipe ends quietly, with
-//! 141.
+//! a key generation cannot complete, an ABE envelope cannot be opened); 2 a usage error
+//! (clap's or a command's) or an input that cannot be read or parsed; 255 an internal error.
+//! A closed output pipe ends quietly, with 141.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -55,6 +55,7 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> Result<Status, CommandError> {
         Command::Verify(args) => commands::verify::run(args, out),
         Command::Group(args) => commands::group::run(args, out),
         Command::Upload(args) => commands::upload::run(args, out),
+        Command::Abe(args) => commands::abe::run(args, out),
         Command::Vectors(args) => commands::vectors::run(args, out),
         Command::Bench(args) => commands::bench::run(args, out),
     }

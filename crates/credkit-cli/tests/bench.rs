@@ -5,7 +5,7 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-const OPERATIONS: [&str; 17] = [
+const OPERATIONS: [&str; 20] = [
     "g1_mul",
     "pairing_2",
     "msm_vartime",
@@ -23,7 +23,13 @@ const OPERATIONS: [&str; 17] = [
     "group_combine",
     "group_verify",
     "upload_batch_verify",
+    "abe_keygen",
+    "abe_encrypt",
+    "abe_decrypt",
 ];
+
+/// The FABEO rows: one each, all with a baseline measured beside them.
+const ABE: [&str; 3] = ["abe_keygen", "abe_encrypt", "abe_decrypt"];
 
 /// The threshold rows: one each, all with a baseline measured beside them.
 const THRESHOLD: [&str; 5] = [
@@ -81,7 +87,7 @@ fn one_iteration_reports_every_operation() {
         assert!(!rows(&text, op).is_empty(), "no row for {op}:\n{text}");
     }
     // Both sizes, both suites: 8 BBS operations x 2 L x 2 suites, 2 MSMs x 2 L, 2 more, and
-    // one row per threshold operation; nothing else.
+    // one row per threshold and FABEO operation; nothing else.
     let table = table(&text);
     assert!(
         table
@@ -89,8 +95,8 @@ fn one_iteration_reports_every_operation() {
             .all(|l| OPERATIONS.iter().any(|op| l.starts_with(&format!("{op} ")))),
         "{text}"
     );
-    assert_eq!(table.len(), 32 + 4 + 2 + 5, "{text}");
-    for op in THRESHOLD {
+    assert_eq!(table.len(), 32 + 4 + 2 + 5 + 3, "{text}");
+    for op in THRESHOLD.iter().chain(&ABE) {
         assert_eq!(rows(&text, op).len(), 1, "{op}:\n{text}");
     }
     for needle in [
@@ -100,6 +106,7 @@ fn one_iteration_reports_every_operation() {
         "2U+7 secret terms",
         "median of 1 run after 2 warm-ups",
         "ratio is 1 by construction",
+        "abe_*: FABEO CP-ABE",
     ] {
         assert!(text.contains(needle), "missing {needle:?}:\n{text}");
     }
@@ -128,6 +135,17 @@ fn one_iteration_reports_every_operation() {
             "100 envelopes",
             "100 x Collector::accept (one by one)",
         ),
+        (
+            "abe_keygen",
+            "10 attributes",
+            "g2_mul + msm_ct(2) + 10 x g1_mul",
+        ),
+        ("abe_encrypt", "AND of 10", "2 x g2_mul + 10 x msm_ct(2)"),
+        (
+            "abe_decrypt",
+            "AND of 10",
+            "pairing_3 (multi-Miller loop, final exponentiation)",
+        ),
     ] {
         let line = row(&text, op);
         assert!(line.contains(&format!("  {size}  ")), "{line}");
@@ -151,8 +169,9 @@ fn quick_json() {
     assert!(doc["build"] == "debug" || doc["build"] == "release");
     assert!(doc["cores"].as_u64().is_some_and(|n| n >= 1));
     let results = doc["results"].as_array().expect("`results` is an array");
-    // L = 10 only: g1_mul, pairing_2, 2 MSMs, 8 operations x 2 suites; 5 threshold rows.
-    assert_eq!(results.len(), 20 + 5);
+    // L = 10 only: g1_mul, pairing_2, 2 MSMs, 8 operations x 2 suites; 5 threshold rows; 3
+    // FABEO rows (10 attributes, --quick or not).
+    assert_eq!(results.len(), 20 + 5 + 3);
     for op in OPERATIONS {
         assert!(
             results.iter().any(|r| r["operation"] == op),
@@ -163,16 +182,22 @@ fn quick_json() {
         assert!(r["median_ns"].as_u64().is_some_and(|ns| ns > 0), "{r}");
         let bbs = OPERATIONS[4..12].iter().any(|op| r["operation"] == *op);
         let threshold = THRESHOLD.iter().any(|op| r["operation"] == *op);
+        let abe = ABE.iter().any(|op| r["operation"] == *op);
         let group = threshold && r["operation"] != "upload_batch_verify";
         assert_eq!(r["suite"].is_string(), bbs, "{r}");
-        assert_eq!(r["ratio"].is_f64(), bbs || threshold, "{r}");
-        assert_eq!(r["baseline_ns"].is_u64(), bbs || threshold, "{r}");
-        assert_eq!(r["baseline"].is_string(), bbs || threshold, "{r}");
+        assert_eq!(r["ratio"].is_f64(), bbs || threshold || abe, "{r}");
+        assert_eq!(r["baseline_ns"].is_u64(), bbs || threshold || abe, "{r}");
+        assert_eq!(r["baseline"].is_string(), bbs || threshold || abe, "{r}");
         if bbs {
             assert_eq!(r["l"], 10, "{r}");
         }
-        if threshold {
+        if threshold || abe {
             assert!(r["l"].is_null(), "{r}");
+        }
+        if abe {
+            assert_eq!(r["attributes"], 10, "{r}");
+        } else {
+            assert!(r["attributes"].is_null(), "{r}");
         }
         // --quick: 3 of 5 signers, 10 envelopes.
         if group {
@@ -193,9 +218,9 @@ fn quick_json() {
             assert!(r["envelopes"].is_null(), "{r}");
         }
     }
-    for op in THRESHOLD {
+    for op in THRESHOLD.iter().chain(&ABE) {
         assert_eq!(
-            results.iter().filter(|r| r["operation"] == op).count(),
+            results.iter().filter(|r| r["operation"] == *op).count(),
             1,
             "{op}"
         );

@@ -1,5 +1,5 @@
-//! `credkit bench [--json] [--iterations N]`: times the BBS operations and the threshold BLS
-//! operations on this machine, beside the curve operations they are built from, for people
+//! `credkit bench [--json] [--iterations N]`: times the BBS operations, the threshold BLS
+//! operations and attribute-based encryption on this machine, beside the curve operations they are built from, for people
 //! choosing hardware for sensors and gateways.
 //!
 //! Each operation runs a few times untimed, then `N` times timed with [`Instant`]; the median
@@ -40,11 +40,27 @@
 //! ratio is 1 by construction, and shows only the noise. `group_verify_partials` and
 //! `upload_batch_verify` are batch checks against one-by-one checks, so their ratios are
 //! well below 1 (the speed-up is `1 / ratio`).
+//!
+//! The FABEO rows (credkit-abe), for a key of 10 attributes and a policy that is the AND of
+//! 10 attributes, are timed alternately with their baseline as the threshold rows, with the
+//! attribute hashes and the public key's GT table already computed (as in a long-running
+//! process; `benches/abe.rs` also times them cold):
+//!
+//! | operation     | baseline                                                    |
+//! |---------------|-------------------------------------------------------------|
+//! | `abe_keygen`  | `g2_mul` + `msm_ct` of 2 points + 10 `g1_mul` (`K0`, `K1`, one `K_y` per attribute) |
+//! | `abe_encrypt` | 2 `g2_mul` + 10 `msm_ct` of 2 points (`C0`, `C0'`, one `C_i` per leaf) |
+//! | `abe_decrypt` | a 3-term multi-Miller loop and one final exponentiation     |
+//!
+//! `abe_encrypt` also raises the public key to `s` in GT (64 multiplications with a table,
+//! in constant time), which no curve baseline holds.
 
 use std::hint::black_box;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use credkit_abe::fabeo::{self, decapsulate, encapsulate};
+use credkit_abe::policy::{Attribute, Policy};
 use credkit_bbs::pseudonym::{
     blind_sign_with_nym, commit_with_nym, proof_gen_with_nym, proof_verify_with_nym,
     verify_finalize_with_nym, NymEntropy, NymSecrets,
@@ -101,9 +117,12 @@ const ENVELOPES: usize = 100;
 const QUICK_ENVELOPES: usize = 10;
 /// What the threshold rows sign.
 const MESSAGE: &[u8] = b"credkit bench: upload 17 of study S";
+/// Attributes of the key of `abe_keygen`, and leaves of the AND policy of `abe_encrypt` and
+/// `abe_decrypt`.
+const ABE_ATTRIBUTES: usize = 10;
 
 /// The operations measured, in the order of the table.
-pub const OPERATIONS: [&str; 17] = [
+pub const OPERATIONS: [&str; 20] = [
     "g1_mul",
     "pairing_2",
     "msm_vartime",
@@ -121,6 +140,9 @@ pub const OPERATIONS: [&str; 17] = [
     "group_combine",
     "group_verify",
     "upload_batch_verify",
+    "abe_keygen",
+    "abe_encrypt",
+    "abe_decrypt",
 ];
 
 /// What `credkit bench` found, as printed by `--json`.
@@ -158,6 +180,9 @@ pub struct Row {
     pub max_signers: Option<u16>,
     /// Envelopes in the batch, for `upload_batch_verify`.
     pub envelopes: Option<usize>,
+    /// Attributes of the key (`abe_keygen`), or leaves of the AND policy (`abe_encrypt`,
+    /// `abe_decrypt`).
+    pub attributes: Option<usize>,
     /// Median time, in nanoseconds.
     pub median_ns: u64,
     /// What the operation is compared with: for a BBS operation the curve operations that
@@ -375,6 +400,7 @@ fn measure(
 
     group_rows(plan, threshold.group, &mut rows)?;
     rows.push(upload_row(plan, threshold.envelopes)?);
+    abe_rows(plan, &mut rows)?;
     let notes = notes(sizes, threshold, cores, &rows);
 
     Ok(BenchReport {
@@ -400,6 +426,7 @@ fn raw_row(operation: &'static str, l: Option<usize>, median: Duration) -> Row {
         min_signers: None,
         max_signers: None,
         envelopes: None,
+        attributes: None,
         median_ns: nanos(median),
         baseline: None,
         baseline_ns: None,
@@ -464,6 +491,7 @@ fn bbs_rows<C: Ciphersuite>(
                 min_signers: None,
                 max_signers: None,
                 envelopes: None,
+                attributes: None,
                 median_ns,
                 baseline: Some(String::from(baseline)),
                 baseline_ns: Some(baseline_ns),
@@ -603,6 +631,7 @@ fn compared_row(operation: &'static str, pair: Pair, baseline: String) -> Row {
         min_signers: None,
         max_signers: None,
         envelopes: None,
+        attributes: None,
         median_ns,
         baseline: Some(baseline),
         baseline_ns: Some(baseline_ns),
@@ -793,6 +822,116 @@ fn upload_row(plan: Plan, count: usize) -> Result<Row, CommandError> {
     })
 }
 
+/// FABEO key generation for [`ABE_ATTRIBUTES`] attributes, encapsulation under their AND and
+/// decapsulation, each against the curve operations it is made of.
+fn abe_rows(plan: Plan, rows: &mut Vec<Row>) -> Result<(), CommandError> {
+    let fail = |what: &str, e: credkit_abe::Error| {
+        CommandError::internal(format!(
+            "{what} failed for {ABE_ATTRIBUTES} attributes: {e}"
+        ))
+    };
+    let err = |e: credkit_abe::Error| e.to_string();
+    let mut rng = OsRng;
+    let attributes = (0..ABE_ATTRIBUTES)
+        .map(|i| Attribute::new("unit", &format!("ward-{i:02}")))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| fail("the attributes", e.into()))?;
+    let text: Vec<String> = attributes.iter().map(ToString::to_string).collect();
+    let policy = Policy::parse(&text.join(" and ")).map_err(|e| fail("the policy", e.into()))?;
+
+    // Set-up, untimed: hashes the attributes and computes the public key's GT table once, as
+    // a long-running authority or gateway would have.
+    let (public, secret) = fabeo::setup(&mut rng);
+    let key = secret
+        .keygen(&mut rng, &attributes)
+        .map_err(|e| fail("keygen", e))?;
+    let (ciphertext, shared) =
+        encapsulate(&mut rng, &public, &policy).map_err(|e| fail("encapsulate", e))?;
+    if decapsulate(&key, &ciphertext).map_err(|e| fail("decapsulate", e))? != shared {
+        return Err(CommandError::internal(
+            "decapsulation gave another key than encapsulation",
+        ));
+    }
+
+    let g1 = G1Projective::random(&mut rng);
+    let g2 = G2Projective::random(&mut rng);
+    let pair = [
+        G1Projective::random(&mut rng),
+        G1Projective::random(&mut rng),
+    ];
+    let scalars = [Scalar::random(&mut rng), Scalar::random(&mut rng)];
+    let s = Scalar::random(&mut rng);
+    let msm_2 = || ct_multi_exp(black_box(&pair), black_box(&scalars)).map_err(|e| e.to_string());
+
+    let mut keygen_rng = OsRng;
+    let keygen_t = plan.median_pair(
+        "abe_keygen",
+        || {
+            secret
+                .keygen(&mut keygen_rng, black_box(&attributes))
+                .map_err(err)
+        },
+        || {
+            let k0 = black_box(g2) * black_box(s);
+            let k1 = msm_2()?;
+            let k: Vec<G1Projective> = (0..ABE_ATTRIBUTES)
+                .map(|_| black_box(g1) * black_box(s))
+                .collect();
+            Ok((k0, k1, k))
+        },
+    )?;
+    let mut encrypt_rng = OsRng;
+    let encrypt_t = plan.median_pair(
+        "abe_encrypt",
+        || encapsulate(&mut encrypt_rng, &public, black_box(&policy)).map_err(err),
+        || {
+            let c0 = [black_box(g2) * black_box(s), black_box(g2) * black_box(s)];
+            let c = (0..ABE_ATTRIBUTES)
+                .map(|_| msm_2())
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((c0, c))
+        },
+    )?;
+    let ps: Vec<G1Affine> = (0..3)
+        .map(|_| G1Projective::random(&mut rng).to_affine())
+        .collect();
+    let qs: Vec<G2Affine> = (0..3)
+        .map(|_| G2Projective::random(&mut rng).to_affine())
+        .collect();
+    let decrypt_t = plan.median_pair(
+        "abe_decrypt",
+        || decapsulate(&key, black_box(&ciphertext)).map_err(err),
+        || {
+            let ps: Vec<blst::blst_p1_affine> =
+                black_box(&ps).iter().map(|p| *p.as_ref()).collect();
+            let qs: Vec<blst::blst_p2_affine> =
+                black_box(&qs).iter().map(|q| *q.as_ref()).collect();
+            Ok(blst::blst_fp12::miller_loop_n(&qs, &ps).final_exp())
+        },
+    )?;
+
+    let abe = |row: Row| Row {
+        attributes: Some(ABE_ATTRIBUTES),
+        ..row
+    };
+    rows.push(abe(compared_row(
+        "abe_keygen",
+        keygen_t,
+        format!("g2_mul + msm_ct(2) + {ABE_ATTRIBUTES} x g1_mul"),
+    )));
+    rows.push(abe(compared_row(
+        "abe_encrypt",
+        encrypt_t,
+        format!("2 x g2_mul + {ABE_ATTRIBUTES} x msm_ct(2)"),
+    )));
+    rows.push(abe(compared_row(
+        "abe_decrypt",
+        decrypt_t,
+        "pairing_3 (multi-Miller loop, final exponentiation)".into(),
+    )));
+    Ok(())
+}
+
 fn notes(
     sizes: &[(usize, usize)],
     threshold: ThresholdSizes,
@@ -840,6 +979,9 @@ fn notes(
             "upload_batch_verify: {} envelopes accepted with one batch verification (hash_to_G2 on up to {cores} threads, one per 32 envelopes; two G2 MSMs, one 2-pairing product), against one by one (one blst verification each, on one thread); the speed-up is 1 / ratio.{speedup}",
             threshold.envelopes
         ),
+        format!(
+            "abe_*: FABEO CP-ABE (credkit-abe): a key of {ABE_ATTRIBUTES} attributes, a policy that is the AND of {ABE_ATTRIBUTES}; attribute hashes cached and the public key's GT table built, as in a long-running process (benches/abe.rs times them cold too). Timed alternately with their baseline. abe_encrypt's ratio includes the constant-time GT exponentiation mpk^s, which its baseline does not; abe_decrypt is one pairing_3 whatever the policy's size, plus two sums of the key's and the ciphertext's points."
+        ),
     ]
 }
 
@@ -855,12 +997,23 @@ fn human(ns: u64) -> String {
     }
 }
 
-/// The table's "suite / size" column: the BBS ciphersuite, `t of n` signers, or envelopes.
+/// The table's "suite / size" column: the BBS ciphersuite, `t of n` signers, envelopes, or a
+/// key's attributes and a policy's leaves.
 fn size(row: &Row) -> String {
-    match (row.suite, row.min_signers, row.max_signers, row.envelopes) {
+    match (
+        row.suite,
+        row.min_signers,
+        row.max_signers,
+        row.envelopes,
+        row.attributes,
+    ) {
         (Some(suite), ..) => suite.to_owned(),
-        (None, Some(t), Some(n), _) => format!("{t} of {n}"),
-        (None, _, _, Some(count)) => format!("{count} envelopes"),
+        (None, Some(t), Some(n), ..) => format!("{t} of {n}"),
+        (None, _, _, Some(count), _) => format!("{count} envelopes"),
+        (None, _, _, None, Some(n)) if row.operation == "abe_keygen" => {
+            format!("{n} attributes")
+        }
+        (None, _, _, None, Some(n)) => format!("AND of {n}"),
         _ => "-".to_owned(),
     }
 }
