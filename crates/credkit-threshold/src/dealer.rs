@@ -297,8 +297,28 @@ pub fn split(
     Ok((group_key, shares))
 }
 
-/// A secret polynomial `f(x) = a_0 + ... + a_(t-1) x^(t-1)`, zeroized on drop.
-pub(crate) struct Polynomial {
+/// A secret polynomial `f(x) = a_0 + ... + a_(t-1) x^(t-1)` of Shamir sharing, zeroized on
+/// drop (its coefficients are [`SecretScalar`]s). Public so that other credkit crates share
+/// their secrets with this one implementation (credkit-abe's epoch key service does).
+///
+/// ```
+/// use credkit_core::SecretScalar;
+/// use credkit_threshold::dealer::{vartime_evaluate, Polynomial};
+/// use credkit_threshold::Identifier;
+/// use group::{Curve, Group};
+///
+/// let secret = SecretScalar::new(blstrs::Scalar::from(42u64));
+/// let f = Polynomial::random(&mut rand_core::OsRng, secret, 2);
+/// let commitments = f.commitments()?;
+/// // Share 3 matches the Feldman commitments.
+/// let id = Identifier::new(3)?;
+/// assert_eq!(
+///     (blstrs::G1Projective::generator() * f.evaluate(id)).to_affine(),
+///     vartime_evaluate(commitments.points(), id.get()).to_affine()
+/// );
+/// # Ok::<(), credkit_threshold::Error>(())
+/// ```
+pub struct Polynomial {
     /// `a_0, ..., a_(t-1)`.
     coefficients: Vec<SecretScalar>,
 }
@@ -306,7 +326,7 @@ pub(crate) struct Polynomial {
 impl Polynomial {
     /// `constant + a_1 x + ... + a_(t-1) x^(t-1)` with `t = min_signers` and uniformly random
     /// `a_k` (zero included, as it must be for a uniform polynomial).
-    pub(crate) fn random(
+    pub fn random(
         rng: &mut (impl RngCore + CryptoRng),
         constant: SecretScalar,
         min_signers: u16,
@@ -319,8 +339,14 @@ impl Polynomial {
         Polynomial { coefficients }
     }
 
-    /// `f(i)`, by Horner's rule (constant time in the coefficients).
-    pub(crate) fn evaluate(&self, identifier: Identifier) -> Scalar {
+    /// The coefficients `a_0, ..., a_(t-1)`.
+    pub fn coefficients(&self) -> &[SecretScalar] {
+        &self.coefficients
+    }
+
+    /// `f(i)`, by Horner's rule (constant time in the coefficients). The result is a secret
+    /// share: keep the copy short-lived.
+    pub fn evaluate(&self, identifier: Identifier) -> Scalar {
         let x = identifier.to_scalar();
         self.coefficients
             .iter()
@@ -332,7 +358,7 @@ impl Polynomial {
     ///
     /// # Errors
     /// [`Error::Encoding`] if `a_0` is zero.
-    pub(crate) fn commitments(&self) -> Result<Commitments, Error> {
+    pub fn commitments(&self) -> Result<Commitments, Error> {
         let projective: Vec<G1Projective> = self
             .coefficients
             .iter()
@@ -347,7 +373,7 @@ impl Polynomial {
 /// `sum(C_k * x^k)`, by Horner's rule with double-and-add multiplications by the small `x`:
 /// about `log2(x) + 1` group operations per coefficient instead of a 255-bit multiplication.
 /// Variable time; for public points only.
-pub(crate) fn vartime_evaluate(commitments: &[G1Affine], x: u16) -> G1Projective {
+pub fn vartime_evaluate(commitments: &[G1Affine], x: u16) -> G1Projective {
     commitments
         .iter()
         .rev()

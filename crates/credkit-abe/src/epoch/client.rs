@@ -59,7 +59,7 @@ use super::messages::{
 };
 use super::schedule::Schedule;
 use super::server::ServerError;
-use super::sharing::{Polynomial, RecordShare};
+use super::sharing::{pedersen, share, Polynomial, RecordShare};
 use super::transport::{KeyServerTransport, TransportError};
 use super::tree::{Epoch, NodeId, Window};
 use crate::Error;
@@ -217,9 +217,9 @@ pub fn seal_with_min_stored<T: KeyServerTransport + ?Sized>(
     // The shred secret, Pedersen-shared.
     let s_rec = SecretScalar::new(Scalar::random(&mut *rng));
     let blinding = SecretScalar::new(Scalar::random(&mut *rng));
-    let f = Polynomial::random(rng, &s_rec, min_signers);
-    let g = Polynomial::random(rng, &blinding, min_signers);
-    let commitments = f.pedersen(&g)?;
+    let f = Polynomial::random(rng, s_rec.clone(), min_signers);
+    let g = Polynomial::random(rng, blinding, min_signers);
+    let commitments = pedersen(&f, &g)?;
     let mut token = Zeroizing::new([0u8; 32]);
     rng.fill_bytes(token.as_mut());
     let shred_token = ShredToken(token);
@@ -228,7 +228,7 @@ pub fn seal_with_min_stored<T: KeyServerTransport + ?Sized>(
     let mut stored_by = Vec::new();
     for server in schedule.servers() {
         let id = server.identifier();
-        let share = RecordShare::new(id, f.evaluate(id), g.evaluate(id));
+        let share = RecordShare::new(id, share(&f, id), share(&g, id));
         let request = StoreRequest::new(
             digest,
             record_id,

@@ -14,9 +14,9 @@
 //! multiplication for the whole horizon). A horizon of `h` epochs has at most `2h - 1`
 //! nodes. Measured costs: SPEC.md §6.3.9.
 //!
-//! The sharing polynomial is this crate's (a dozen lines) rather than credkit-threshold's
-//! `dealer::split`, which also computes and verifies a BLS proof of possession of every
-//! shared key (a hash to G2, a G2 multiplication and two pairings): meaningless for an
+//! The sharing is credkit-threshold's `dealer::Polynomial`, called directly rather than
+//! through `dealer::split`, which also computes and verifies a BLS proof of possession of
+//! every shared key (a hash to G2, a G2 multiplication and two pairings): meaningless for an
 //! encryption key and several times the cost of the sharing itself. The shares, commitments
 //! and their checks are credkit-threshold's types ([`SigningShare`], [`Commitments`]).
 
@@ -103,11 +103,11 @@ pub fn deal_schedule_with_keys(
                 break SecretScalar::new(x);
             }
         };
-        let polynomial = Polynomial::random(rng, &secret, min_signers);
-        nodes.insert(node, polynomial.feldman()?);
+        let polynomial = Polynomial::random(rng, secret, min_signers);
+        nodes.insert(node, polynomial.commitments()?);
         for server in &mut key_servers {
             let id = server.identifier();
-            let share = SigningShare::new(id, polynomial.evaluate(id).expose());
+            let share = SigningShare::new(id, polynomial.evaluate(id));
             server.insert_node_share(node, &share);
         }
     }

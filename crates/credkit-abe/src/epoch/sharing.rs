@@ -17,16 +17,14 @@
 use core::fmt;
 use std::sync::OnceLock;
 
-use blstrs::{G1Affine, G1Projective, Scalar};
+use blstrs::{G1Affine, G1Projective};
 use credkit_core::encoding::{scalar_to_bytes, SCALAR_LEN};
 use credkit_core::hash_to_curve::hash_to_g1_xmd_sha256;
 use credkit_core::msm::ct_multi_exp;
 use credkit_core::SecretScalar;
 use credkit_threshold::{Commitments, Identifier};
-use ff::Field;
 use group::prime::PrimeCurveAffine;
 use group::{Curve, Group};
-use rand_core::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
 use super::codec::Reader;
@@ -42,87 +40,34 @@ pub fn pedersen_generator() -> G1Affine {
     *H.get_or_init(|| hash_to_g1_xmd_sha256(b"H", PEDERSEN_GENERATOR_DST).to_affine())
 }
 
-/// A secret polynomial `f(x) = a_0 + ... + a_(t-1) x^(t-1)`, zeroized on drop.
-pub(crate) struct Polynomial {
-    coefficients: Vec<SecretScalar>,
-}
+/// The node secrets and shred secrets are shared with credkit-threshold's polynomial, the
+/// one Shamir implementation in credkit.
+pub(crate) use credkit_threshold::dealer::Polynomial;
 
-impl Polynomial {
-    /// `constant + a_1 x + ... + a_(t-1) x^(t-1)`, `t = min_signers`, the `a_k` uniform.
-    pub(crate) fn random(
-        rng: &mut (impl RngCore + CryptoRng),
-        constant: &SecretScalar,
-        min_signers: u16,
-    ) -> Self {
-        let mut coefficients = Vec::with_capacity(usize::from(min_signers));
-        coefficients.push(constant.clone());
-        for _ in 1..min_signers {
-            coefficients.push(SecretScalar::new(Scalar::random(&mut *rng)));
-        }
-        Polynomial { coefficients }
-    }
-
-    /// `f(i)` by Horner's rule (constant time in the coefficients).
-    pub(crate) fn evaluate(&self, identifier: Identifier) -> SecretScalar {
-        let x = identifier.to_scalar();
-        SecretScalar::new(
-            self.coefficients
-                .iter()
-                .rev()
-                .fold(Scalar::ZERO, |acc, a| acc * x + a.expose()),
-        )
-    }
-
-    /// Feldman commitments `a_k * G` (constant-time multiplications).
-    pub(crate) fn feldman(&self) -> Result<Commitments, Error> {
-        let projective: Vec<G1Projective> = self
-            .coefficients
-            .iter()
-            .map(|a| G1Projective::generator() * a.expose())
-            .collect();
-        Ok(Commitments::new(normalize(&projective))?)
-    }
-
-    /// Pedersen commitments `a_k * G + b_k * H`, with `blinding` the polynomial of the `b_k`
-    /// (of the same degree). Constant time in the coefficients.
-    pub(crate) fn pedersen(&self, blinding: &Polynomial) -> Result<Commitments, Error> {
-        let bases = [G1Projective::generator(), pedersen_generator().into()];
-        let projective = self
-            .coefficients
-            .iter()
-            .zip(&blinding.coefficients)
-            .map(|(a, b)| ct_multi_exp(&bases, &[a.expose(), b.expose()]))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Commitments::new(normalize(&projective))?)
-    }
-}
-
-fn normalize(points: &[G1Projective]) -> Vec<G1Affine> {
-    let mut affine = vec![G1Affine::identity(); points.len()];
-    G1Projective::batch_normalize(points, &mut affine);
-    affine
-}
-
-/// `sum(C_k * x^k)` at the small `x = identifier`, by Horner's rule with double-and-add
-/// multiplications by `x` (about `log2(x) + 1` additions per coefficient instead of a
-/// 255-bit multiplication). Variable time: for public points only.
-pub(crate) fn vartime_evaluate(commitments: &Commitments, identifier: Identifier) -> G1Affine {
-    let x = identifier.get();
-    commitments
-        .points()
+/// Pedersen commitments `a_k * G + b_k * H` to `f` (the `a_k`), with `blinding` the
+/// polynomial of the `b_k` (of the same degree). Constant time in the coefficients.
+pub(crate) fn pedersen(f: &Polynomial, blinding: &Polynomial) -> Result<Commitments, Error> {
+    let bases = [G1Projective::generator(), pedersen_generator().into()];
+    let projective = f
+        .coefficients()
         .iter()
-        .rev()
-        .fold(G1Projective::identity(), |acc, c| {
-            let mut product = G1Projective::identity();
-            for bit in (0..u16::BITS - x.leading_zeros()).rev() {
-                product = product.double();
-                if (x >> bit) & 1 == 1 {
-                    product += acc;
-                }
-            }
-            product + c
-        })
-        .to_affine()
+        .zip(blinding.coefficients())
+        .map(|(a, b)| ct_multi_exp(&bases, &[a.expose(), b.expose()]))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut affine = vec![G1Affine::identity(); projective.len()];
+    G1Projective::batch_normalize(&projective, &mut affine);
+    Ok(Commitments::new(affine)?)
+}
+
+/// `f(i)` as a secret.
+pub(crate) fn share(f: &Polynomial, identifier: Identifier) -> SecretScalar {
+    SecretScalar::new(f.evaluate(identifier))
+}
+
+/// `sum(C_k * x^k)` at `x = identifier` (credkit-threshold's small-`x` Horner evaluation).
+/// Variable time: for public points only.
+pub(crate) fn vartime_evaluate(commitments: &Commitments, identifier: Identifier) -> G1Affine {
+    credkit_threshold::dealer::vartime_evaluate(commitments.points(), identifier.get()).to_affine()
 }
 
 /// One server's share of a record's shred secret: `(i, f(i), g(i))` for the Pedersen-shared
