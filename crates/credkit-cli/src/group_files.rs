@@ -43,16 +43,17 @@
 
 use core::fmt;
 use core::marker::PhantomData;
-use std::io;
 use std::sync::Arc;
 
 use credkit_threshold::upload::GroupId;
 use credkit_threshold::Identifier;
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer};
 use sha2::{Digest, Sha256};
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroize;
+
+use crate::documents::{render, render_secret, shown_type};
 
 mod group;
 mod member_key;
@@ -307,66 +308,9 @@ fn check_header(version: u64, kind: &str, expected: DocumentType) -> Result<(), 
     Ok(())
 }
 
-/// A `type` found in a file, as an error quotes it: at most 64 characters, control
-/// characters escaped (so that it cannot forge a line or drive the terminal).
-fn shown_type(kind: &str) -> String {
-    kind.chars()
-        .take(64)
-        .map(|c| {
-            if c.is_control() {
-                c.escape_debug().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// The header fields of a document of type `document`.
 fn header(document: DocumentType) -> (u64, String) {
     (VERSION, document.name().to_owned())
-}
-
-/// A public document: pretty JSON with a final newline.
-fn render<D: Serialize>(doc: &D) -> String {
-    // Invariant: the document structs hold strings, integers, options and lists of structs
-    // of those, which always serialize.
-    let mut json = serde_json::to_string_pretty(doc).unwrap_or_default();
-    json.push('\n');
-    json
-}
-
-/// A secret document: as [`render`], written into one buffer of the final size, so that no
-/// reallocation leaves a copy of the secret in freed memory.
-fn render_secret<D: Serialize>(doc: &D) -> Zeroizing<String> {
-    let mut length = Counter(0);
-    // Invariant: as in `render`; a `Counter` never fails.
-    let _ = serde_json::to_writer_pretty(&mut length, doc);
-    let mut buffer = Zeroizing::new(Vec::with_capacity(length.0 + 1));
-    let _ = serde_json::to_writer_pretty(&mut *buffer, doc);
-    buffer.push(b'\n');
-    match String::from_utf8(core::mem::take(&mut *buffer)) {
-        Ok(json) => Zeroizing::new(json),
-        // Invariant: serde_json writes UTF-8.
-        Err(e) => {
-            e.into_bytes().zeroize();
-            Zeroizing::new(String::new())
-        }
-    }
-}
-
-/// An `io::Write` that only counts.
-struct Counter(usize);
-
-impl io::Write for Counter {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0 += buf.len();
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 // ---- hex, in constant time ----

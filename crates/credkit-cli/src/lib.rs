@@ -29,6 +29,7 @@
 pub mod abe_files;
 pub mod cli;
 pub mod commands;
+mod documents;
 pub mod error;
 pub mod files;
 pub mod group_files;
