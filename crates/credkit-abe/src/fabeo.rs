@@ -546,16 +546,21 @@ pub fn decapsulate(key: &UserKey, ciphertext: &Ciphertext) -> Result<SharedKey, 
             .attributes
             .get(attribute)
             .ok_or(Error::PolicyNotSatisfied)?;
-        k_points.push(G1Projective::from(k));
-        c_points.push(G1Projective::from(ciphertext.c[*row]));
+        k_points.push(*k);
+        c_points.push(ciphertext.c[*row]);
         weights.push(*w);
     }
     let (a, b) = if weights.iter().all(|w| *w == Scalar::ONE) {
-        (
-            k_points.iter().sum::<G1Projective>(),
-            c_points.iter().sum::<G1Projective>(),
-        )
+        // And/or policies: sums, with mixed (projective + affine) additions.
+        let sum = |points: &[G1Affine]| {
+            points
+                .iter()
+                .fold(G1Projective::identity(), |acc, p| acc + p)
+        };
+        (sum(&k_points), sum(&c_points))
     } else {
+        let k_points: Vec<G1Projective> = k_points.iter().map(G1Projective::from).collect();
+        let c_points: Vec<G1Projective> = c_points.iter().map(G1Projective::from).collect();
         (
             vartime_multi_exp(&k_points, &weights)?,
             vartime_multi_exp(&c_points, &weights)?,
