@@ -14,10 +14,11 @@
 //! included. Shredding erases one record's shred shares early ([`shred`]).
 //!
 //! The servers are library objects ([`KeyServer`]) reached through a [`KeyServerTransport`];
-//! [`LocalServers`] keeps them in memory with a settable clock. Every message and stored
-//! structure has a canonical byte encoding ([`messages`], [`EpochHeader`], [`Schedule`],
-//! [`DeletionStatement`]); SPEC.md §6.3 documents them byte by byte, with the trust
-//! assumptions and limits.
+//! [`LocalServers`] keeps them in memory with a settable clock; [`StateDir`] keeps one
+//! server's state on disk, one file per secret, so that erasure deletes files ([`store`]).
+//! Every message and stored structure has a canonical byte encoding ([`messages`],
+//! [`EpochHeader`], [`Schedule`], [`DeletionStatement`]); SPEC.md §6.3 documents them byte
+//! by byte, with the trust assumptions and limits.
 //!
 //! - Constant time where secrets are multiplied: `x_(N,i) * U` and the DLEQ nonce (blst's
 //!   constant-time multiplication), `r * P_N` and `r * G` at sealing, Pedersen commitments and
@@ -82,6 +83,7 @@ mod schedule;
 mod server;
 mod setup;
 mod sharing;
+pub mod store;
 mod transport;
 pub mod tree;
 
@@ -95,5 +97,6 @@ pub use schedule::{NodeKeys, Schedule, ServerKey, SCHEDULE_TAG};
 pub use server::{KeyServer, ServerError};
 pub use setup::{deal_schedule, deal_schedule_with_keys};
 pub use sharing::{pedersen_generator, RecordShare, PEDERSEN_GENERATOR_DST};
+pub use store::StateDir;
 pub use transport::{Fault, KeyServerTransport, LocalServers, TransportError};
 pub use tree::{Epoch, NodeId, TreeParams, Window, EPOCH_SECONDS, MAX_DEPTH};

@@ -153,6 +153,35 @@ pub enum Error {
         /// `max_signers - min_signers + 1`.
         needed: u16,
     },
+    // ---- epoch store ----
+    /// A file-system operation on a key server's state directory failed (`file` names the
+    /// file or directory kind, `kind` the operating system's error).
+    #[error("key-server state: {op} {file}: {kind}")]
+    StateIo {
+        /// What was being done ("read", "write", "remove", "sync", "list", "create").
+        op: &'static str,
+        /// The file or directory concerned, by kind ("server.bin", "node share", ...).
+        file: &'static str,
+        /// The operating system's error kind.
+        kind: std::io::ErrorKind,
+    },
+    /// A file of a key server's state directory that does not decode, does not match the rest
+    /// of the state, or is not expected there. Untrusted data (the disk) triggers it.
+    #[error("corrupt key-server state: {file}: {reason}")]
+    CorruptState {
+        /// The file concerned, by kind.
+        file: &'static str,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// `StateDir::init` on a directory that is not empty.
+    #[error("the key-server state directory is not empty")]
+    StateDirNotEmpty,
+    /// A persistence call that does not match the server's in-memory state (caller misuse:
+    /// persisting a record the server did not store, a shred it did not make, another
+    /// server's state).
+    #[error("the key-server state does not match the call: {0}")]
+    StateMismatch(&'static str),
     // ---- records ----
     /// A record file that is not a valid encoding.
     #[error("malformed record: {0}")]

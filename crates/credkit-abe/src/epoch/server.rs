@@ -206,11 +206,30 @@ impl KeyServer {
         rng: &mut (impl RngCore + CryptoRng),
         schedule: &Schedule,
     ) -> Result<Signature, Error> {
+        self.adopt_schedule(rng, schedule, true)?;
+        Ok(self.signing_key.sign(&signed_message(schedule.digest())))
+    }
+
+    /// [`KeyServer::accept_schedule`] without the signature; with `all_nodes` false the
+    /// server may hold a subset of the schedule's nodes (a server restored after erasures).
+    pub(crate) fn adopt_schedule(
+        &mut self,
+        rng: &mut (impl RngCore + CryptoRng),
+        schedule: &Schedule,
+        all_nodes: bool,
+    ) -> Result<(), Error> {
+        let nodes_match = if all_nodes {
+            schedule.nodes().eq(self.nodes.keys().copied())
+        } else {
+            self.nodes
+                .keys()
+                .all(|node| schedule.node_keys(*node).is_some())
+        };
         if schedule.params() != &self.params
             || schedule.horizon() != self.horizon
             || schedule.min_signers() != self.min_signers
             || schedule.server_key(self.identifier) != Some(self.signing_key.public_key())
-            || !schedule.nodes().eq(self.nodes.keys().copied())
+            || !nodes_match
         {
             return Err(Error::ScheduleMismatch);
         }
@@ -226,14 +245,83 @@ impl KeyServer {
             points.push(G1Projective::from(share.verification));
             weights.push(rho);
         }
-        let left = G1Projective::generator() * weighted_secret.expose();
-        if left != vartime_multi_exp(&points, &weights)? {
-            return Err(Error::Threshold(credkit_threshold::Error::InvalidShare(
-                self.identifier,
-            )));
+        if !points.is_empty() {
+            let left = G1Projective::generator() * weighted_secret.expose();
+            if left != vartime_multi_exp(&points, &weights)? {
+                return Err(Error::Threshold(credkit_threshold::Error::InvalidShare(
+                    self.identifier,
+                )));
+            }
         }
         self.schedule = *schedule.digest();
-        Ok(self.signing_key.sign(&signed_message(schedule.digest())))
+        Ok(())
+    }
+
+    // ---- crate-internal access for the state directory (`super::store`) ----
+
+    /// Takes a node share read back from storage (checked by
+    /// [`KeyServer::adopt_schedule`]).
+    pub(crate) fn insert_node_secret(&mut self, node: NodeId, secret: SecretScalar) {
+        self.nodes.insert(
+            node,
+            Box::new(NodeShare {
+                secret,
+                verification: G1Affine::identity(),
+            }),
+        );
+    }
+
+    /// The server's share of `node`, to be written to storage.
+    pub(crate) fn node_secret(&self, node: NodeId) -> Option<&SecretScalar> {
+        self.nodes.get(&node).map(|share| &share.secret)
+    }
+
+    /// The long-term BLS signing key, to be written to storage.
+    pub(crate) fn signing_key(&self) -> &SecretKey {
+        &self.signing_key
+    }
+
+    /// Restores a stored record share: every check of
+    /// [`KeyServer::store_record_share`] except the clock's.
+    pub(crate) fn restore_record(&mut self, request: &StoreRequest) -> Result<(), ServerError> {
+        self.store_checked(request, None)
+    }
+
+    /// Whether the record stored under the request's id is exactly the request's (share,
+    /// binding, token digest).
+    pub(crate) fn stores_request(&self, request: &StoreRequest) -> bool {
+        let binding = record_binding(
+            &self.schedule,
+            request.record_id(),
+            request.window(),
+            request.commitments(),
+        );
+        self.records.get(request.record_id()).is_some_and(|stored| {
+            stored.share == *request.share()
+                && stored.binding == binding
+                && stored.shred_digest == *request.shred_digest()
+                && stored.window == request.window()
+        })
+    }
+
+    /// The window of a record remembered as shredded.
+    pub(crate) fn shredded_window(&self, record_id: &RecordId) -> Option<Window> {
+        self.shredded.get(record_id).copied()
+    }
+
+    /// Remembers a record as shredded (restored from storage).
+    pub(crate) fn restore_shredded(&mut self, record_id: RecordId, window: Window) {
+        self.shredded.insert(record_id, window);
+    }
+
+    /// The shredded records remembered, with their windows.
+    pub(crate) fn shredded_records(&self) -> impl Iterator<Item = (&RecordId, &Window)> + '_ {
+        self.shredded.iter()
+    }
+
+    /// Appends a statement read back from storage to the log.
+    pub(crate) fn restore_statement(&mut self, statement: DeletionStatement) {
+        self.log.push(statement);
     }
 
     /// The server's identifier.
@@ -365,6 +453,15 @@ impl KeyServer {
         request: &StoreRequest,
         now: Epoch,
     ) -> Result<(), ServerError> {
+        self.store_checked(request, Some(now))
+    }
+
+    /// [`KeyServer::store_record_share`], with the clock's check only if `now` is given.
+    fn store_checked(
+        &mut self,
+        request: &StoreRequest,
+        now: Option<Epoch>,
+    ) -> Result<(), ServerError> {
         if request.schedule() != &self.schedule {
             return Err(ServerError::UnknownSchedule);
         }
@@ -375,7 +472,7 @@ impl KeyServer {
         if !self.horizon.includes(&window) {
             return Err(ServerError::WindowOutsideHorizon);
         }
-        if window.last() < now {
+        if now.is_some_and(|now| window.last() < now) {
             return Err(ServerError::WindowEnded);
         }
         let record_id = *request.record_id();
