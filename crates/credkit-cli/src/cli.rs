@@ -5,11 +5,13 @@ use credkit_bbs::credential::{SuiteId, MAX_CONTEXT_LEN};
 
 use crate::commands::abe::AbeArgs;
 use crate::commands::bench::BenchArgs;
+use crate::commands::epoch::EpochArgs;
 use crate::commands::group::GroupArgs;
 use crate::commands::issue::IssueArgs;
 use crate::commands::keygen::KeygenArgs;
 use crate::commands::present::PresentArgs;
 use crate::commands::pubkey::PubkeyArgs;
+use crate::commands::record::RecordArgs;
 use crate::commands::request::RequestArgs;
 use crate::commands::upload::UploadArgs;
 use crate::commands::vectors::VectorsArgs;
@@ -77,6 +79,19 @@ pub enum Command {
     /// 'role:cardiologist and hospital:H1', and `abe decrypt` opens it with a key whose
     /// attributes satisfy the policy.
     Abe(AbeArgs),
+    /// Time-bound self-destructing records: readable by a policy's attributes, and only
+    /// during a window of UTC hours.
+    ///
+    /// `record seal` encrypts a file for a policy and a window with the key servers of
+    /// servers.json, `record open` decrypts it with a user key and any T of the N servers,
+    /// `record shred` destroys one record early, `record inspect` shows its header.
+    Record(RecordArgs),
+    /// The epoch key service of time-bound records: key servers that erase their shares as
+    /// the hours pass.
+    ///
+    /// `epoch init` deals a schedule to N servers (a state directory each, and servers.json
+    /// for clients), `epoch serve` runs one server over HTTP.
+    Epoch(EpochArgs),
     /// Run fixture files of the published IETF BBS format and report each one.
     ///
     /// Folders are searched recursively for `*.json` files. The ciphersuite of a file is the

@@ -4,11 +4,13 @@
 
 pub mod abe;
 pub mod bench;
+pub mod epoch;
 pub mod group;
 pub mod issue;
 pub mod keygen;
 pub mod present;
 pub mod pubkey;
+pub mod record;
 pub mod request;
 pub mod upload;
 pub mod vectors;

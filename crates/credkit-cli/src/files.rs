@@ -82,6 +82,12 @@ pub enum Document {
     AbePlaintext,
     /// An ABE envelope (`abe decrypt`).
     AbeEnvelope,
+    /// A self-destructing record (`record open`, `record shred`, `record inspect`).
+    Record,
+    /// A record's shred token (`record shred --token`).
+    RecordShredToken,
+    /// The key servers' `servers.json` (`record --servers`).
+    RecordServers,
 }
 
 impl Document {
@@ -113,6 +119,9 @@ impl Document {
             Document::AbeUserKey => "the user key",
             Document::AbePlaintext => "the file to encrypt",
             Document::AbeEnvelope => "the ABE envelope",
+            Document::Record => "the record",
+            Document::RecordShredToken => "the shred token",
+            Document::RecordServers => "the servers file",
         }
     }
 
@@ -173,6 +182,14 @@ impl Document {
             ),
             Document::AbePlaintext => "give the path of a readable file".into(),
             Document::AbeEnvelope => "the sender writes one with `credkit abe encrypt`".into(),
+            Document::Record => "the sender writes one with `credkit record seal`".into(),
+            Document::RecordShredToken => {
+                "`credkit record seal -o OUT` writes the token to OUT.shred; give it with --token"
+                    .into()
+            }
+            Document::RecordServers => {
+                "`credkit epoch init --out DIR` writes DIR/servers.json".into()
+            }
         }
     }
 
@@ -256,7 +273,10 @@ impl Document {
                 | Document::AbePublicKey
                 | Document::AbeUserKey
                 | Document::AbePlaintext
-                | Document::AbeEnvelope,
+                | Document::AbeEnvelope
+                | Document::Record
+                | Document::RecordShredToken
+                | Document::RecordServers,
                 _,
             ) => GROUP_FORMAT_HINT.into(),
         }

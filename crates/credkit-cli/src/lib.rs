@@ -18,6 +18,12 @@
 //! - `credkit abe setup|pubkey|keygen|encrypt|decrypt`: attribute-based encryption of files
 //!   under policies such as `role:cardiologist and hospital:H1` ([`commands::abe`]); its keys
 //!   and envelopes are the formats of [`abe_files`], whose parsers are public for fuzzing;
+//! - `credkit epoch init|serve`: the threshold epoch key service of time-bound records: the
+//!   dealer ceremony and one key server over HTTP ([`commands::epoch`]), whose protocol is
+//!   [`epoch_wire`];
+//! - `credkit record seal|open|shred|inspect`: time-bound self-destructing records, opened
+//!   with an ABE key and the key servers of an epoch schedule, reached over HTTP
+//!   ([`commands::record`], [`http_transport`]);
 //! - `credkit vectors PATH...`: runs fixture files of the published IETF BBS format
 //!   ([`commands::vectors`]);
 //! - `credkit bench`: times the BBS and threshold operations and the curve operations beneath them
@@ -30,8 +36,10 @@ pub mod abe_files;
 pub mod cli;
 pub mod commands;
 mod documents;
+pub mod epoch_wire;
 pub mod error;
 pub mod files;
 pub mod group_files;
+pub mod http_transport;
 
 pub use error::{CommandError, CommandErrorKind};

@@ -56,6 +56,8 @@ fn dispatch(cli: &Cli, out: &mut impl Write) -> Result<Status, CommandError> {
         Command::Group(args) => commands::group::run(args, out),
         Command::Upload(args) => commands::upload::run(args, out),
         Command::Abe(args) => commands::abe::run(args, out),
+        Command::Record(args) => commands::record::run(args, out),
+        Command::Epoch(args) => commands::epoch::run(args, out),
         Command::Vectors(args) => commands::vectors::run(args, out),
         Command::Bench(args) => commands::bench::run(args, out),
     }
