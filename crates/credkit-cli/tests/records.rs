@@ -567,3 +567,139 @@ impl<T: KeyServerTransport> KeyServerTransport for Timed<T> {
         self.inner.shred(server, request)
     }
 }
+
+/// The load test of issue 6: one key server process answering partial decryptions from
+/// several client threads at once, for a few seconds, with the request replayed (each answer
+/// is a fresh constant-time multiplication and DLEQ proof). Client threads share the 2 cores
+/// with the server, so the rate is a lower bound. Ignored by default; run it with:
+///
+/// ```text
+/// cargo test --release -p credkit-cli --test records -- --ignored --nocapture partial_decrypt_load
+/// ```
+#[test]
+#[ignore = "a load test: run by hand, numbers in benches/README.md"]
+fn partial_decrypt_load() {
+    use credkit_abe::record::{open_record, SealedRecord};
+    use credkit_cli::abe_files::UserKeyFile;
+    use credkit_cli::http_transport::ServersFile;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let mut lab = Lab::new("load");
+    lab.credkit(&[
+        "epoch",
+        "init",
+        "--servers",
+        "3",
+        "--threshold",
+        "2",
+        "--depth",
+        "20",
+        "--from",
+        &hour(H0),
+        "--hours",
+        "336",
+        "--urls",
+        "http://127.0.0.1:9,http://127.0.0.1:9,http://127.0.0.1:9",
+        "--out",
+        "keys",
+    ])
+    .ok();
+    for id in 1..=3 {
+        lab.start(id);
+    }
+    fs::write(lab.dir.join("ecg.txt"), b"load").expect("write");
+    lab.seal(H0 + 1, H0 + 200, "ecg.txt", "ecg.rec").ok();
+    let servers =
+        ServersFile::from_json(&fs::read_to_string(lab.dir.join("keys/servers.json")).expect("r"))
+            .expect("servers.json");
+    let key = UserKeyFile::from_json(&fs::read_to_string(abe_data("cardiologist.key")).expect("r"))
+        .expect("key");
+    let record =
+        SealedRecord::from_bytes(&fs::read(lab.dir.join("ecg.rec")).expect("r")).expect("record");
+    // Capture one real partial-decryption request while opening the record.
+    let capture = Capture {
+        inner: servers.transport(),
+        request: Mutex::new(None),
+    };
+    open_record(
+        key.key(),
+        servers.schedule(),
+        &capture,
+        &record,
+        credkit_abe::epoch::Epoch(H0 + 2),
+    )
+    .expect("opens");
+    let request = capture
+        .request
+        .lock()
+        .unwrap()
+        .clone()
+        .expect("a request was sent");
+    let target = Identifier::new(1).expect("id");
+
+    for threads in [2usize, 4, 8] {
+        let done = Arc::new(AtomicU64::new(0));
+        let failed = Arc::new(AtomicU64::new(0));
+        let deadline = Instant::now() + Duration::from_secs(3);
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            for _ in 0..threads {
+                let (done, failed, request) = (done.clone(), failed.clone(), request.clone());
+                let transport = servers.transport();
+                scope.spawn(move || {
+                    while Instant::now() < deadline {
+                        match transport.partial_decrypt(target, &request) {
+                            Ok(_) => done.fetch_add(1, Ordering::Relaxed),
+                            Err(_) => failed.fetch_add(1, Ordering::Relaxed),
+                        };
+                    }
+                });
+            }
+        });
+        let elapsed = started.elapsed().as_secs_f64();
+        let ok = done.load(Ordering::Relaxed);
+        println!(
+            "{threads} client threads: {ok} partial decryptions in {elapsed:.2} s = {:.0}/s ({} failed)",
+            ok as f64 / elapsed,
+            failed.load(Ordering::Relaxed)
+        );
+        assert_eq!(failed.load(Ordering::Relaxed), 0);
+    }
+}
+
+/// A transport that keeps the first partial-decryption request it sends.
+struct Capture<T> {
+    inner: T,
+    request: std::sync::Mutex<Option<PartialRequest>>,
+}
+
+impl<T: KeyServerTransport> KeyServerTransport for Capture<T> {
+    fn partial_decrypt(
+        &self,
+        server: Identifier,
+        request: &PartialRequest,
+    ) -> Result<PartialResponse, TransportError> {
+        self.request
+            .lock()
+            .unwrap()
+            .get_or_insert_with(|| request.clone());
+        self.inner.partial_decrypt(server, request)
+    }
+
+    fn store_record_share(
+        &self,
+        server: Identifier,
+        request: &StoreRequest,
+    ) -> Result<(), TransportError> {
+        self.inner.store_record_share(server, request)
+    }
+
+    fn shred(
+        &self,
+        server: Identifier,
+        request: &ShredRequest,
+    ) -> Result<DeletionStatement, TransportError> {
+        self.inner.shred(server, request)
+    }
+}
