@@ -31,16 +31,13 @@
 //!   wrote.
 
 use core::fmt;
-use core::marker::PhantomData;
 use std::sync::Arc;
 
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
-use crate::documents::{render, render_secret, shown_type};
+use crate::documents::{render, render_secret, shown_type, Object, Peek};
 
 pub mod base64url;
 mod envelope;
@@ -209,40 +206,6 @@ impl fmt::Debug for AuthorityId {
 }
 
 // ---- reading and writing ----
-
-/// The header of a document; every other field is skipped.
-#[derive(Deserialize)]
-struct Peek {
-    version: Option<serde_json::Value>,
-    #[serde(rename = "type")]
-    kind: Option<serde_json::Value>,
-}
-
-/// A struct read only from a JSON object (serde's derive also takes an array of the field
-/// values, which is not our format).
-struct Object<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor<T>(PhantomData<T>);
-
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
-            type Value = T;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map))
-            }
-        }
-
-        deserializer
-            .deserialize_map(ObjectVisitor(PhantomData))
-            .map(Object)
-    }
-}
 
 /// Parses a document of type `expected` as `D`: the header first, so that a document of
 /// another type or version is named as such rather than reported as a field mismatch.

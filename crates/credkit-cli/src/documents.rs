@@ -1,9 +1,13 @@
 //! What the command line's JSON documents share: rendering (public and secret) and the
-//! quoting of a found `type` in errors. Used by `group_files` and `abe_files`.
+//! quoting of a found `type` in errors, and reading objects only (with a peek at the header). Used by `group_files` and `abe_files`.
 
+use core::fmt;
+use core::marker::PhantomData;
 use std::io;
 
-use serde::Serialize;
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use zeroize::{Zeroize, Zeroizing};
 
 /// A `type` found in a file, as an error quotes it: at most 64 characters, control
@@ -60,5 +64,39 @@ impl io::Write for Counter {
 
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+/// The header of a document; every other field is skipped.
+#[derive(Deserialize)]
+pub(crate) struct Peek {
+    pub(crate) version: Option<serde_json::Value>,
+    #[serde(rename = "type")]
+    pub(crate) kind: Option<serde_json::Value>,
+}
+
+/// A struct read only from a JSON object (serde's derive also takes an array of the field
+/// values, which is not our format).
+pub(crate) struct Object<T>(pub(crate) T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+
+        deserializer
+            .deserialize_map(ObjectVisitor(PhantomData))
+            .map(Object)
     }
 }

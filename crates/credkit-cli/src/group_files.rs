@@ -42,18 +42,16 @@
 //! verifying check it first, so that a signature of another message is named as such.
 
 use core::fmt;
-use core::marker::PhantomData;
 use std::sync::Arc;
 
 use credkit_threshold::upload::GroupId;
 use credkit_threshold::Identifier;
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer};
 use sha2::{Digest, Sha256};
 use zeroize::Zeroize;
 
-use crate::documents::{render, render_secret, shown_type};
+use crate::documents::{render, render_secret, shown_type, Object, Peek};
 
 mod group;
 mod member_key;
@@ -216,40 +214,6 @@ impl From<serde_json::Error> for FormatError {
 }
 
 // ---- reading and writing ----
-
-/// The header of a document; every other field is skipped.
-#[derive(Deserialize)]
-struct Peek {
-    version: Option<serde_json::Value>,
-    #[serde(rename = "type")]
-    kind: Option<serde_json::Value>,
-}
-
-/// A struct read only from a JSON object (serde's derive also takes an array of the field
-/// values, which is not our format).
-struct Object<T>(T);
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor<T>(PhantomData<T>);
-
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
-            type Value = T;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map))
-            }
-        }
-
-        deserializer
-            .deserialize_map(ObjectVisitor(PhantomData))
-            .map(Object)
-    }
-}
 
 /// `#[serde(deserialize_with)]` for a list of objects.
 fn objects<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
